@@ -195,7 +195,7 @@ describe("fork and snapshot", () => {
     vms.push(back);
     expect(await back.readFile("/home/agentos/s.txt", { encoding: "utf8" })).toBe("snap");
     const bad = bytes.slice();
-    bad[bad.length - 40] ^= 1;
+    bad[bad.length - 40]! ^= 1;
     await expect(AgentOS.restore(bad)).rejects.toMatchObject({ code: "ESNAPSHOT_CHECKSUM" });
     await expect(AgentOS.restore(bytes.subarray(0, 100))).rejects.toMatchObject({ code: "ESNAPSHOT_TRUNCATED" });
     await expect(AgentOS.restore(new TextEncoder().encode("PK\x03\x04 zip"))).rejects.toMatchObject({
