@@ -18,12 +18,16 @@ afterEach(async () => {
 describe("AgentOS host filesystem API", () => {
   it("boots with the standard tree and identity files", async () => {
     const vm = await boot();
-    expect(await vm.readdir("/")).toEqual(expect.arrayContaining(["bin", "etc", "home", "tmp", "usr", "var", "dev"]));
+    expect(await vm.readdir("/")).toEqual(
+      expect.arrayContaining(["bin", "etc", "home", "tmp", "usr", "var", "dev"]),
+    );
     const passwd = await vm.readFile("/etc/passwd", { encoding: "utf8" });
     expect(passwd).toMatch(/^agentos:x:1000:1000:.*:\/home\/agentos:\/bin\/bash$/m);
     expect((await vm.stat("/tmp")).mode & 0o7777).toBe(0o1777);
     expect((await vm.stat("/home/agentos")).uid).toBe(1000);
-    expect(await vm.readdir("/dev")).toEqual(expect.arrayContaining(["null", "zero", "urandom", "tty", "stdin"]));
+    expect(await vm.readdir("/dev")).toEqual(
+      expect.arrayContaining(["null", "zero", "urandom", "tty", "stdin"]),
+    );
     expect(await vm.exists("/usr/local/bin")).toBe(true);
   });
 
@@ -33,7 +37,10 @@ describe("AgentOS host filesystem API", () => {
     expect(await vm.readFile("/home/agentos/a.txt", { encoding: "utf8" })).toBe("héllo");
     await vm.writeFile("/home/agentos/b.bin", new Uint8Array([0, 255, 7]));
     expect([...(await vm.readFile("/home/agentos/b.bin"))]).toEqual([0, 255, 7]);
-    await expect(vm.writeFile("/x/y/z.txt", "no")).rejects.toMatchObject({ code: "ENOENT", path: "/x/y/z.txt" });
+    await expect(vm.writeFile("/x/y/z.txt", "no")).rejects.toMatchObject({
+      code: "ENOENT",
+      path: "/x/y/z.txt",
+    });
     expect(await vm.exists("/x")).toBe(false);
     await vm.writeFile("/x/y/z.txt", "yes", { createParents: true });
     expect(await vm.readFile("/x/y/z.txt", { encoding: "utf8" })).toBe("yes");
@@ -101,7 +108,9 @@ describe("AgentOS host filesystem API", () => {
 
 describe("mounts", () => {
   it("splices a memory mount into the namespace, moving across it by copy", async () => {
-    const vm = await boot({ mounts: [{ path: "/mnt/mem", plugin: memoryMount({ files: { "a.txt": "A" } }) }] });
+    const vm = await boot({
+      mounts: [{ path: "/mnt/mem", plugin: memoryMount({ files: { "a.txt": "A" } }) }],
+    });
     expect(await vm.readdir("/mnt")).toContain("mem");
     expect(await vm.readFile("/mnt/mem/a.txt", { encoding: "utf8" })).toBe("A");
     await vm.writeFile("/home/agentos/x", "X");
@@ -154,7 +163,9 @@ describe("watch", () => {
     expect(kinds).toContain("create /w/a");
     expect(kinds).toContain("modify /w/a");
     expect(kinds).toContain("create /w/sub");
-    expect(events).toContainEqual(expect.objectContaining({ type: "rename", path: "/w/sub/b", oldPath: "/w/a" }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "rename", path: "/w/sub/b", oldPath: "/w/a" }),
+    );
     expect(kinds).toContain("delete /w/sub/b");
     expect(kinds.some((k) => k.includes("after"))).toBe(false);
   });
@@ -197,7 +208,9 @@ describe("fork and snapshot", () => {
     const bad = bytes.slice();
     bad[bad.length - 40]! ^= 1;
     await expect(AgentOS.restore(bad)).rejects.toMatchObject({ code: "ESNAPSHOT_CHECKSUM" });
-    await expect(AgentOS.restore(bytes.subarray(0, 100))).rejects.toMatchObject({ code: "ESNAPSHOT_TRUNCATED" });
+    await expect(AgentOS.restore(bytes.subarray(0, 100))).rejects.toMatchObject({
+      code: "ESNAPSHOT_TRUNCATED",
+    });
     await expect(AgentOS.restore(new TextEncoder().encode("PK\x03\x04 zip"))).rejects.toMatchObject({
       code: "ESNAPSHOT_FORMAT",
     });
