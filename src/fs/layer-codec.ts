@@ -1,7 +1,8 @@
 /**
  * Encodes the layers of a VM above a named ancestor as one flattened delta layer, and decodes it
  * back. File contents go to a content-addressed blob table (SHA-256), so identical files are stored
- * once; decoded files point into the snapshot bytes without copying (copy-on-write on first write).
+ * once; decoded files point into one private copy of the blob section without copying again
+ * (copy-on-write on first write). Not into the caller's bytes: those may be reused or changed.
  *
  * Sections: `FSLY` (layer header: ids, counters, usage) · `INOD` (inode records) · `BLOB` (contents).
  */
@@ -175,7 +176,8 @@ export function decodeLayer(
   parent: Layer | null,
   header: LayerHeader,
 ): Layer {
-  const blobData = sections.get("BLOB");
+  // Copied once: the restored layer must not change when the caller reuses its snapshot buffer.
+  const blobData = sections.get("BLOB")?.slice();
   const inodData = sections.get("INOD");
   if (!blobData || !inodData) throw new SnapshotError("ESNAPSHOT_CORRUPT", "missing INOD or BLOB section");
   const blobs: Uint8Array[] = [];

@@ -18,7 +18,7 @@ import {
   ROOT_INO,
   recordType,
 } from "./layers.ts";
-import { basename, isWithin, joinPath, MAX_SYMLINKS, NAME_MAX, normalizePath, PATH_MAX } from "./path.ts";
+import { isWithin, joinPath, MAX_SYMLINKS, NAME_MAX, normalizePath, PATH_MAX } from "./path.ts";
 import {
   type DirEntry,
   type DirEntryWithCookie,
@@ -57,6 +57,8 @@ export interface FsLimits {
 
 export interface VfsOptions {
   mounts?: MountSpec[];
+  /** Who owns mounted files when a mount spec names no owner (the VM's user). */
+  mountOwner?: Identity;
   limits?: FsLimits;
   clock?: () => number;
 }
@@ -81,6 +83,7 @@ interface Mount {
   path: string;
   plugin: MountPlugin;
   dev: number;
+  owner: Identity;
 }
 
 interface TreeNode {
@@ -115,6 +118,11 @@ interface ResolveOptions {
   follow: boolean;
   syscall: string;
   cred: Credentials;
+  /**
+   * The last component names the entry an operation creates, removes or renames: it is not followed
+   * even with a trailing slash, and the operation itself judges the slash (Linux's filename_parentat).
+   */
+  entry?: boolean;
 }
 
 export interface MkdirOptions {
@@ -160,7 +168,8 @@ export class Vfs {
       if (path === "/")
         throw new FsError("EINVAL", { syscall: "mount", path, detail: "cannot mount over /" });
       if (this.mounts.has(path)) throw new FsError("EBUSY", { syscall: "mount", path });
-      this.mounts.set(path, { path, plugin: spec.plugin, dev: dev++ });
+      const owner = spec.owner ?? options.mountOwner ?? { uid: 0, gid: 0 };
+      this.mounts.set(path, { path, plugin: spec.plugin, dev: dev++, owner });
     }
   }
 
@@ -198,7 +207,10 @@ export class Vfs {
     if (typeof path !== "string") throw new FsError("EINVAL", { syscall, detail: "path must be a string" });
     if (path.length === 0) throw fsError("ENOENT", syscall, path);
     if (path.includes("\0")) throw new FsError("EINVAL", { syscall, path, detail: "path contains NUL" });
-    if (path.length > PATH_MAX) throw fsError("ENAMETOOLONG", syscall, path);
+    // PATH_MAX counts bytes and the terminating NUL (Linux: 4096 bytes is already too long).
+    if (path.length >= PATH_MAX || Buffer.byteLength(path) >= PATH_MAX) {
+      throw fsError("ENAMETOOLONG", syscall, path);
+    }
   }
 
   /**
@@ -209,18 +221,21 @@ export class Vfs {
     this.checkPath(path, opts.syscall);
     let follow = opts.follow;
     let mustBeDir = false;
-    if (path.length > 1 && path.endsWith("/")) {
+    if (hasTrailingSlash(path) && !opts.entry) {
       mustBeDir = true;
       follow = true;
     }
-    let queue = path.split("/").filter((p) => p !== "" && p !== ".");
+    let queue = path.split("/").filter((p) => p !== "");
     let cur: Node = this.rootNode();
     let links = 0;
     for (let i = 0; i < queue.length; i++) {
       const name = queue[i]!;
       const last = i === queue.length - 1;
-      if (name === "..") {
-        cur = cur.parent ?? cur;
+      if (name === "." || name === "..") {
+        // `.` and `..` are looked up in a directory like any name: `file/..` is ENOTDIR.
+        if (nodeType(cur) !== "directory") throw fsError("ENOTDIR", opts.syscall, path);
+        this.requireAccess(cur, X, opts.cred, opts.syscall, path);
+        if (name === "..") cur = cur.parent ?? cur;
         continue;
       }
       if (Buffer.byteLength(name) > NAME_MAX) throw fsError("ENAMETOOLONG", opts.syscall, path);
@@ -237,7 +252,7 @@ export class Vfs {
         const target = await this.linkTarget(child, opts.syscall, path);
         if (target === "") throw fsError("ENOENT", opts.syscall, path);
         const rest = queue.slice(i + 1);
-        queue = [...target.split("/").filter((p) => p !== "" && p !== "."), ...rest];
+        queue = [...target.split("/").filter((p) => p !== ""), ...rest];
         if (target.startsWith("/")) cur = this.rootNode();
         i = -1;
         if (queue.length === 0) break;
@@ -312,8 +327,9 @@ export class Vfs {
     const t = this.now();
     return {
       mode: typeBits(st.type) | ((st.mode ?? (st.type === "directory" ? 0o755 : 0o644)) & 0o7777),
-      uid: st.uid ?? 0,
-      gid: st.gid ?? 0,
+      // Host uids mean nothing inside the VM: a mount's files belong to its owner.
+      uid: n.mount.owner.uid,
+      gid: n.mount.owner.gid,
       nlink: st.nlink ?? 1,
       atimeMs: st.atimeMs ?? t,
       mtimeMs: st.mtimeMs ?? t,
@@ -515,26 +531,33 @@ export class Vfs {
   ): Promise<string | undefined> {
     const mode = options.mode ?? 0o777;
     if (options.recursive) return this.mkdirp(path, mode, cred);
-    const n = await this.resolve(path, { follow: false, syscall: "mkdir", cred });
+    const n = await this.resolve(path, { follow: false, entry: true, syscall: "mkdir", cred });
     if (n.kind !== "missing") throw fsError("EEXIST", "mkdir", path);
     await this.mkdirAt(n, mode, cred);
     return undefined;
   }
 
+  /**
+   * `mkdir -p` as Node's recursive mkdir does it, mkdir(2) on each prefix: an existing last prefix
+   * is fine if it is (or leads to) a directory, EEXIST if not, and a dangling symlink is never
+   * followed to create its target (ENOENT, like stat). Errors name the prefix.
+   */
   private async mkdirp(path: string, mode: number, cred: Credentials): Promise<string | undefined> {
     const abs = normalizePath(path);
     const parts = abs.split("/").filter(Boolean);
     let first: string | undefined;
     let prefix = "";
-    for (const part of parts) {
+    for (const [i, part] of parts.entries()) {
       prefix += `/${part}`;
-      const n = await this.resolve(prefix, { follow: true, syscall: "mkdir", cred });
+      const n = await this.resolve(prefix, { follow: false, entry: true, syscall: "mkdir", cred });
       if (n.kind === "missing") {
         await this.mkdirAt(n, mode, cred);
         first ??= prefix;
-      } else if (nodeType(n) !== "directory") {
-        throw fsError(prefix === abs ? "EEXIST" : "ENOTDIR", "mkdir", path);
+      } else if (i === parts.length - 1 && nodeType(n) !== "directory") {
+        const target = await this.resolveExisting(prefix, { follow: true, syscall: "mkdir", cred });
+        if (nodeType(target) !== "directory") throw fsError("EEXIST", "mkdir", prefix);
       }
+      // A non-directory before the last prefix fails as the next prefix is resolved through it.
     }
     return first;
   }
@@ -591,9 +614,11 @@ export class Vfs {
   }
 
   async rmdir(path: string, cred: Credentials = ROOT): Promise<void> {
-    if (basename(normalizePath(path)) === "" || /(^|\/)\.\/*$/.test(path))
-      throw fsError("EINVAL", "rmdir", path);
-    const n = await this.resolveExisting(path, { follow: false, syscall: "rmdir", cred });
+    const n = await this.resolveExisting(path, { follow: false, entry: true, syscall: "rmdir", cred });
+    // do_rmdir: `..` is never empty, `.` is invalid, `/` is busy.
+    const last = lastName(path);
+    if (last === "..") throw fsError("ENOTEMPTY", "rmdir", path);
+    if (last === ".") throw fsError("EINVAL", "rmdir", path);
     if (n.parent === null || (n.kind === "mount" && n.rel === "/")) throw fsError("EBUSY", "rmdir", path);
     if (nodeType(n) !== "directory") throw fsError("ENOTDIR", "rmdir", path);
     this.requireDirWrite(n.parent, cred, "rmdir", path);
@@ -622,8 +647,10 @@ export class Vfs {
   // ---------------------------------------------------------------- links
 
   async unlink(path: string, cred: Credentials = ROOT): Promise<void> {
-    const n = await this.resolveExisting(path, { follow: false, syscall: "unlink", cred });
-    if (nodeType(n) === "directory") throw fsError("EISDIR", "unlink", path);
+    const n = await this.resolveExisting(path, { follow: false, entry: true, syscall: "unlink", cred });
+    // do_unlinkat: `.`, `..` and `/` are directories; with a trailing slash the entry must be one.
+    if (namesNoEntry(path) || nodeType(n) === "directory") throw fsError("EISDIR", "unlink", path);
+    if (hasTrailingSlash(path)) throw fsError("ENOTDIR", "unlink", path);
     const parent = n.parent!;
     this.requireDirWrite(parent, cred, "unlink", path);
     this.requireSticky(parent, n, cred, "unlink", path);
@@ -643,8 +670,11 @@ export class Vfs {
   async symlink(target: string, path: string, cred: Credentials = ROOT): Promise<void> {
     if (typeof target !== "string" || target.includes("\0")) throw fsError("EINVAL", "symlink", path);
     if (target.length === 0) throw fsError("ENOENT", "symlink", path);
-    const n = await this.resolve(path, { follow: false, syscall: "symlink", cred });
+    if (Buffer.byteLength(target) >= PATH_MAX) throw fsError("ENAMETOOLONG", "symlink", path);
+    const n = await this.resolve(path, { follow: false, entry: true, syscall: "symlink", cred });
     if (n.kind !== "missing") throw fsError("EEXIST", "symlink", target, path);
+    // filename_create: a trailing slash can only name a directory being created.
+    if (hasTrailingSlash(path)) throw fsError("ENOENT", "symlink", path);
     this.requireDirWrite(n.parent, cred, "symlink", path);
     const parent = n.parent;
     if (parent.kind === "mount") {
@@ -668,9 +698,10 @@ export class Vfs {
 
   async link(existing: string, path: string, cred: Credentials = ROOT): Promise<void> {
     const src = await this.resolveExisting(existing, { follow: false, syscall: "link", cred });
-    if (nodeType(src) === "directory") throw fsError("EPERM", "link", existing, path);
-    const n = await this.resolve(path, { follow: false, syscall: "link", cred });
+    const n = await this.resolve(path, { follow: false, entry: true, syscall: "link", cred });
     if (n.kind !== "missing") throw fsError("EEXIST", "link", existing, path);
+    if (hasTrailingSlash(path)) throw fsError("ENOENT", "link", existing, path);
+    if (nodeType(src) === "directory") throw fsError("EPERM", "link", existing, path);
     const parent = n.parent;
     this.requireDirWrite(parent, cred, "link", path);
     if (src.kind === "mount" || parent.kind === "mount") {
@@ -698,15 +729,27 @@ export class Vfs {
   }
 
   async rename(from: string, to: string, cred: Credentials = ROOT): Promise<void> {
-    const src = await this.resolveExisting(from, { follow: false, syscall: "rename", cred });
-    const dst = await this.resolve(to, { follow: false, syscall: "rename", cred });
+    const src = await this.resolve(from, { follow: false, entry: true, syscall: "rename", cred });
+    const dst = await this.resolve(to, { follow: false, entry: true, syscall: "rename", cred });
+    // do_renameat2: `.`, `..` and `/` are never renamed or replaced.
+    if (namesNoEntry(from) || namesNoEntry(to)) throw fsError("EBUSY", "rename", from, to);
+    if (src.kind === "missing") throw fsError("ENOENT", "rename", from, to);
     if (src.parent === null || (src.kind === "mount" && src.rel === "/") || this.mounts.has(src.path)) {
       throw fsError("EBUSY", "rename", from, to);
     }
     const dstParent = dst.kind === "missing" ? dst.parent : dst.parent!;
-    const dstName = dst.kind === "missing" ? dst.name : dst.name;
-    const dstPath = dst.path;
+    const dstName = dst.name;
+    // Physical: `to` may reach its directory through symlinks or `..`.
+    const dstPath = joinPath(dstParent.path, dstName);
     const srcIsDir = nodeType(src) === "directory";
+    if (!srcIsDir && (hasTrailingSlash(from) || hasTrailingSlash(to))) {
+      throw fsError("ENOTDIR", "rename", from, to);
+    }
+    // lock_rename's trap: nothing moves below itself or replaces an ancestor of where it was.
+    if (isWithin(dstParent.path, src.path)) throw fsError("EINVAL", "rename", from, to);
+    if (dst.kind !== "missing" && isWithin(src.parent.path, dst.path)) {
+      throw fsError("ENOTEMPTY", "rename", from, to);
+    }
     if (dst.kind !== "missing") {
       if (dst.kind === "tree" && src.kind === "tree" && dst.ino === src.ino) return;
       if (dst.parent === null || this.mounts.has(dst.path)) throw fsError("EBUSY", "rename", from, to);
@@ -714,7 +757,6 @@ export class Vfs {
       if (srcIsDir && !dstIsDir) throw fsError("ENOTDIR", "rename", from, to);
       if (!srcIsDir && dstIsDir) throw fsError("EISDIR", "rename", from, to);
     }
-    if (srcIsDir && isWithin(dstPath, src.path)) throw fsError("EINVAL", "rename", from, to);
     this.requireDirWrite(src.parent, cred, "rename", from);
     this.requireDirWrite(dstParent, cred, "rename", to);
     this.requireSticky(src.parent, src, cred, "rename", from);
@@ -855,7 +897,14 @@ export class Vfs {
   /** Open a file (or directory, read-only) and return its open file description. */
   async open(path: string, flags: OpenFlags, mode = 0o666, cred: Credentials = ROOT): Promise<OpenFile> {
     const syscall = "open";
-    const n = await this.resolve(path, { follow: !flags.noFollow, syscall, cred });
+    if (flags.create && (hasTrailingSlash(path) || namesNoEntry(path))) {
+      // open_last_lookups: with O_CREAT, `name/`, `.`, `..` and `/` can only be directories.
+      await this.resolve(path, { follow: false, entry: true, syscall, cred });
+      throw fsError("EISDIR", syscall, path);
+    }
+    // O_CREAT|O_EXCL never follows a symlink: a dangling one is EEXIST, not created through.
+    const follow = !flags.noFollow && !(flags.create && flags.exclusive);
+    const n = await this.resolve(path, { follow, syscall, cred });
     let node: Node;
     if (n.kind === "missing") {
       if (!flags.create) throw fsError("ENOENT", syscall, path);
@@ -1047,6 +1096,15 @@ export class Vfs {
     cred: Credentials = ROOT,
   ): Promise<void> {
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    if (this.limits.maxBytes !== undefined || this.limits.maxFileSize !== undefined) {
+      // A write that would break a limit fails before anything changes: no file emptied by
+      // O_TRUNC, created empty, or given new parent directories.
+      const st = await this.stat(path, cred).catch(() => undefined);
+      if (st === undefined || st.type === "file") {
+        const old = st?.size ?? 0;
+        this.checkGrowth(old, options.append ? old + bytes.length : bytes.length, "write", path);
+      }
+    }
     if (options.createParents) {
       const abs = normalizePath(path);
       const parent = abs.slice(0, abs.lastIndexOf("/")) || "/";
@@ -1072,6 +1130,24 @@ export class Vfs {
       }
     }
   }
+}
+
+function hasTrailingSlash(path: string): boolean {
+  return path.length > 1 && path.endsWith("/");
+}
+
+/** The last component as written; undefined for `/`. */
+function lastName(path: string): string | undefined {
+  return path
+    .split("/")
+    .filter((p) => p !== "")
+    .pop();
+}
+
+/** True when the last component is `.` or `..`, or there is none (`/`): no entry can be named so. */
+function namesNoEntry(path: string): boolean {
+  const last = lastName(path);
+  return last === undefined || last === "." || last === "..";
 }
 
 function fakeIno(rel: string): number {
