@@ -2,6 +2,7 @@ export { BASE_EPOCH, buildBaseImage, emptyRootLayer, HOSTNAME, VM_USER } from ".
 export { type Errno, FsError, isFsError } from "./errors.ts";
 export { decodeLayer, encodeLayers, readLayerHeader } from "./layer-codec.ts";
 export { Layer, LayeredInodes } from "./layers.ts";
+export { createNodeFs, type NodeFsFacade, type NodeFsOptions } from "./node-fs.ts";
 export { basename, dirname, joinPath, normalizePath, resolvePath } from "./path.ts";
 export { findLayer, registerLayer } from "./registry.ts";
 export {
