@@ -16,11 +16,29 @@ export {
   type MountPlugin,
   type MountSpec,
   type MountStat,
+  type NodeFsFacade,
   SnapshotError,
   type SnapshotErrorCode,
   type VfsStat,
   type WatchEvent,
 } from "./fs/index.ts";
+export {
+  type HostDirMountOptions,
+  hostDirMount,
+  type MemoryMountOptions,
+  memoryMount,
+} from "./fs/mounts/index.ts";
+export type { HostCommand, HostCommandContext } from "./kernel/programs.ts";
+export type {
+  ExecOptions,
+  ExecResult,
+  ProcessExitEvent,
+  ProcessInfo,
+  ProcessOutputEvent,
+  ProcessTreeNode,
+  SignalName,
+  SpawnOptions,
+} from "./proc/host-processes.ts";
 export {
   AgentOS,
   type AgentOSOptions,

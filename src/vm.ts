@@ -3,9 +3,11 @@
  * subsystems, its kernel and sessions) and translates the friendly host API into VFS operations.
  */
 
+import { EventEmitter } from "node:events";
 import {
   buildBaseImage,
   type Credentials,
+  createNodeFs,
   decodeContainer,
   decodeLayer,
   encodeContainer,
@@ -14,9 +16,12 @@ import {
   FsError,
   type FsLimits,
   findLayer,
+  HOSTNAME,
   joinPath,
   type Layer,
   type MountSpec,
+  type NodeFsFacade,
+  type NodeFsOptions,
   readLayerHeader,
   registerLayer,
   type Section,
@@ -26,12 +31,30 @@ import {
   VM_USER,
   type WatchEvent,
 } from "./fs/index.ts";
+import { Kernel } from "./kernel/kernel.ts";
+import { type HostCommand, hostCommandMarker } from "./kernel/programs.ts";
+import {
+  type ExecOptions,
+  type ExecResult,
+  type ProcessEvents,
+  type ProcessInfo,
+  ProcessManager,
+  type ProcessTreeNode,
+  type SignalName,
+  type SpawnOptions,
+} from "./proc/host-processes.ts";
+import { loadCommandSet } from "./proc/software/index.ts";
+import { createWasmRunner } from "./proc/wasm-process.ts";
 
 export interface AgentOSOptions {
   /** Plugins mounted into the VM's namespace (see docs/filesystem.md). */
   mounts?: MountSpec[];
   /** Filesystem limits: total bytes, inode count, largest file. */
   limits?: FsLimits;
+  /** Host commands: JS functions callable as `/usr/local/bin/<name>` inside the VM. */
+  hostCommands?: Record<string, HostCommand>;
+  /** Environment added to every process's default environment. */
+  env?: Record<string, string>;
 }
 
 export interface SnapshotOptions {
@@ -77,24 +100,55 @@ let basePromise: Promise<Layer> | undefined;
 
 /** The host-wide base image, built on first use and shared by every VM. */
 function baseImage(): Promise<Layer> {
-  basePromise ??= buildBaseImage().then((layer) => {
+  basePromise ??= buildBaseImage({ commands: [...loadCommandSet().keys()] }).then((layer) => {
     registerLayer(layer);
     return layer;
   });
   return basePromise;
 }
 
-export class AgentOS {
+export class AgentOS extends EventEmitter<ProcessEvents> {
   /** The VM's filesystem; exposed for subsystems and advanced use. */
   readonly fs: Vfs;
+  /** The VM's kernel: process table and syscalls. */
+  readonly kernel: Kernel;
+  private readonly processes: ProcessManager;
   private readonly base: Layer;
   private readonly options: AgentOSOptions;
   private disposed = false;
 
   private constructor(lower: Layer, base: Layer, options: AgentOSOptions) {
-    this.fs = new Vfs(lower, { mounts: options.mounts, limits: options.limits });
+    super();
+    this.fs = new Vfs(lower, {
+      mounts: options.mounts,
+      limits: options.limits,
+      mountOwner: { uid: VM_USER.uid, gid: VM_USER.gid },
+    });
     this.base = base;
     this.options = options;
+    const hostCommands = new Map(Object.entries(options.hostCommands ?? {}));
+    this.kernel = new Kernel({
+      vfs: this.fs,
+      sources: { commands: loadCommandSet(), hostCommands },
+      wasmRunner: createWasmRunner(),
+      hostname: HOSTNAME,
+    });
+    this.processes = new ProcessManager(this.kernel, this, () => this.defaultEnv());
+  }
+
+  /** The environment every process starts with (never the host's). */
+  defaultEnv(): Record<string, string> {
+    return {
+      PATH: "/usr/local/bin:/usr/bin:/bin",
+      HOME: VM_USER.home,
+      USER: VM_USER.name,
+      LOGNAME: VM_USER.name,
+      SHELL: VM_USER.shell,
+      HOSTNAME,
+      TERM: "dumb",
+      LANG: "C.UTF-8",
+      ...this.options.env,
+    };
   }
 
   /** Boot a VM on the shared base image. */
@@ -102,6 +156,7 @@ export class AgentOS {
     const base = await baseImage();
     const vm = new AgentOS(base, base, options);
     await vm.ensureMountPoints();
+    await vm.installHostCommands();
     return vm;
   }
 
@@ -126,6 +181,7 @@ export class AgentOS {
     if (!existing) registerLayer(layer);
     const vm = new AgentOS(layer, base, options);
     await vm.ensureMountPoints();
+    await vm.installHostCommands();
     return vm;
   }
 
@@ -136,6 +192,15 @@ export class AgentOS {
 
   private assertLive(): void {
     if (this.disposed) throw new FsError("EBADF", { syscall: "vm", detail: "the VM has been disposed" });
+  }
+
+  private async installHostCommands(): Promise<void> {
+    for (const name of Object.keys(this.options.hostCommands ?? {})) {
+      if (!/^[A-Za-z0-9._+-]+$/.test(name)) {
+        throw new FsError("EINVAL", { syscall: "hostCommands", path: name, detail: "invalid command name" });
+      }
+      await this.fs.writeFile(`/usr/local/bin/${name}`, hostCommandMarker(name), { mode: 0o755 }, HOST);
+    }
   }
 
   private async ensureMountPoints(): Promise<void> {
@@ -333,6 +398,16 @@ export class AgentOS {
     return this.fs.watch(normalizeHostPath(path), !!options.recursive, listener);
   }
 
+  /**
+   * A Node-`fs`-compatible view of the VM's filesystem (`promises`, callbacks, `constants`) for
+   * code written against `node:fs`, e.g. `git.init({ fs: vm.nodeFs(), dir: "/repo" })`. It acts
+   * as the host API does (as `agentos`, with every permission); relative paths start at `cwd`.
+   */
+  nodeFs(options: NodeFsOptions = {}): NodeFsFacade {
+    this.assertLive();
+    return createNodeFs(this.fs, { cred: HOST, ...options });
+  }
+
   // ------------------------------------------------------------------ snapshots and forks
 
   /** Serialise the VM to bytes (see docs/snapshots.md). */
@@ -366,13 +441,59 @@ export class AgentOS {
     registerLayer(frozen);
     const vm = new AgentOS(frozen, this.base, { ...this.options, ...options, mounts: options.mounts ?? [] });
     await vm.ensureMountPoints();
+    await vm.installHostCommands();
     return vm;
   }
 
-  /** Release everything the VM owns. Further calls fail with EBADF. */
+  // ------------------------------------------------------------------ processes
+
+  /** Run `command` with `sh -c` in the VM; resolves when it ends, with its output. */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult> {
+    this.assertLive();
+    return this.processes.exec(command, options);
+  }
+
+  /** Start `command` with `args`; output arrives as `processOutput` events, the end as `processExit`. */
+  spawn(command: string, args?: string[], options?: SpawnOptions): Promise<{ pid: number }> {
+    this.assertLive();
+    return this.processes.spawn(command, args, options);
+  }
+
+  writeProcessStdin(pid: number, data: string | Uint8Array): Promise<void> {
+    return this.processes.writeStdin(pid, data);
+  }
+
+  closeProcessStdin(pid: number): void {
+    this.processes.closeStdin(pid);
+  }
+
+  waitProcess(pid: number): Promise<{ exitCode: number; signal?: string }> {
+    return this.processes.wait(pid);
+  }
+
+  /** Send a signal (default SIGTERM). A negative pid signals a process group. */
+  killProcess(pid: number, signal?: SignalName | number): void {
+    this.processes.kill(pid, signal);
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs` if it is still running. */
+  stopProcess(pid: number, graceMs?: number): Promise<void> {
+    return this.processes.stop(pid, graceMs);
+  }
+
+  listProcesses(): ProcessInfo[] {
+    return this.processes.list();
+  }
+
+  processTree(): ProcessTreeNode[] {
+    return this.processes.tree();
+  }
+
+  /** Release everything the VM owns: processes are killed. Further calls fail with EBADF. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.kernel.dispose();
     await this.fs.dispose();
   }
 }

@@ -98,7 +98,11 @@ export async function buildBaseImage(options: BaseImageOptions = {}): Promise<La
   ] as const) {
     await vfs.symlink(`/proc/self/fd/${fd}`, `/dev/${name}`, ROOT_CRED);
   }
-  for (const name of options.commands ?? []) await file(`/bin/${name}`, `#!agentos ${name}\n`, 0o755);
+  for (const name of options.commands ?? []) {
+    await file(`/bin/${name}`, `#!agentos ${name}\n`, 0o755);
+    // Scripts name interpreters as /usr/bin/env, /usr/bin/awk…: the same programs, as on merged-/usr systems.
+    await vfs.symlink(`/bin/${name}`, `/usr/bin/${name}`, ROOT_CRED);
+  }
   for (const [path, content] of Object.entries(options.files ?? {})) {
     await vfs.mkdir(path.slice(0, path.lastIndexOf("/")) || "/", { recursive: true, mode: 0o755 }, ROOT_CRED);
     await file(path, content, 0o755);

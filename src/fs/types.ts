@@ -147,6 +147,8 @@ export interface MountStat {
 export interface MountSpec {
   path: string;
   plugin: MountPlugin;
+  /** Owner every file of the mount appears to have. Default: the VM's user (agentos, 1000:1000). */
+  owner?: Identity;
 }
 
 export type WatchEventType = "create" | "modify" | "delete" | "rename";

@@ -177,7 +177,10 @@ export const Sys = {
    * copy of the caller's fd table, actions apply in order, then CLOEXEC fds close.
    */
   SPAWN: 60,
-  /** (pid (-1 any child, >0 that one, < -1 group), options (1 = WNOHANG)) → [pid (0 = none yet), exitCode, signal] */
+  /**
+   * (pid (-1 any child, >0 that one, < -1 group), options (1 = WNOHANG, 2 = with WNOHANG, first wait
+   * up to `graceMs` for a change), graceMs?) → [pid (0 = none yet), exitCode, signal]
+   */
   WAITPID: 61,
   /** (pid (>0 process, 0 own group, < -1 group), signal (0 = probe)) → [] */
   KILL: 62,
@@ -185,7 +188,7 @@ export const Sys = {
   GETPID: 63,
   /** (mask, set 0|1) → [previousMask] */
   UMASK: 64,
-  /** (ms) → [] blocks; EINTR if a signal arrives */
+  /** (ms, wakeOnEvents 0|1) → [] blocks; with wakeOnEvents, ends early when a child or a pipe of the caller changes; EINTR on a signal */
   SLEEP: 65,
   /** (code) → never returns: the process ends with `code`. */
   EXIT: 66,

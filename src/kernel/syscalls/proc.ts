@@ -8,6 +8,7 @@ import { envLookup, type Kernel } from "../kernel.ts";
 import { waitOrAbort } from "../pipe.ts";
 import type { Process } from "../process.ts";
 import { findExecutable } from "../programs.ts";
+import type { WaitQueue } from "../wait-queue.ts";
 import { absPath, bytes, type Handler, num, splitNul, str } from "./common.ts";
 
 /** posix_spawn file actions as the 0.3.x libc encodes them (notes/wasm-commands.md). */
@@ -128,7 +129,11 @@ export const spawn: Handler = async (k, p, args) => {
 
 export const waitpid: Handler = async (k, p, args) => {
   const pid = num(args, 0) | 0;
-  const nohang = (num(args, 1) & 1) !== 0;
+  const options = num(args, 1);
+  const nohang = (options & 1) !== 0;
+  // WNOHANG_WAIT (2): a polling caller may wait up to args[2] ms for a change before "none yet",
+  // so a shell that polls in a loop learns of an exit at once instead of burning CPU.
+  let graceMs = options & 2 && args.length > 2 ? Math.min(num(args, 2), 1000) : 0;
   const matches = (c: Process) =>
     pid === -1 ? true : pid > 0 ? c.pid === pid : pid === 0 ? c.pgid === p.pgid : c.pgid === -pid;
   for (;;) {
@@ -143,7 +148,12 @@ export const waitpid: Handler = async (k, p, args) => {
       }
     }
     if (!any) throw kerr(Errno.CHILD);
-    if (nohang) return [0, 0, 0];
+    if (nohang && graceMs <= 0) return [0, 0, 0];
+    if (nohang) {
+      await waitFor(p.childEvents, p.signal, graceMs);
+      graceMs = 0;
+      continue;
+    }
     await waitOrAbort(p.childEvents, p.signal);
   }
 };
@@ -160,22 +170,58 @@ export const umask: Handler = (_k, p, args) => {
   return [old];
 };
 
-export const sleep: Handler = (_k, p, args) => {
+/**
+ * (ms, wakeOnEvents): sleep. With wakeOnEvents the sleep ends early when a child changes state or a
+ * pipe the process holds changes: polling loops (host_process.sleep_ms) then react at once, while a
+ * real sleep (WASI poll_oneoff) sleeps its full time.
+ */
+export const sleep: Handler = async (_k, p, args) => {
   const ms = Math.max(0, num(args, 0));
-  return new Promise<undefined>((resolve, reject) => {
-    const signal = p.signal;
-    const onAbort = () => {
+  if (args.length > 1 && num(args, 1)) {
+    const queues = [p.childEvents];
+    for (const fd of p.fds.fds()) {
+      const q = p.fds.desc(fd).readiness;
+      if (q && !queues.includes(q)) queues.push(q);
+    }
+    await waitForAny(queues, p.signal, ms);
+    return;
+  }
+  await waitForAny([], p.signal, ms);
+};
+
+function waitFor(queue: WaitQueue, signal: AbortSignal, ms: number): Promise<void> {
+  return waitForAny([queue], signal, ms);
+}
+
+/** Resolve after `ms`, or sooner when any queue wakes; EINTR when `signal` aborts. */
+function waitForAny(queues: WaitQueue[], signal: AbortSignal, ms: number): Promise<void> {
+  if (signal.aborted) return Promise.reject(kerr(Errno.INTR));
+  return new Promise<void>((resolve, reject) => {
+    const cancels: Array<() => void> = [];
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      for (const c of cancels) c();
+    };
+    const onAbort = () => {
+      done();
       reject(kerr(Errno.INTR));
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(undefined);
+      done();
+      resolve();
     }, ms);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
+    for (const q of queues) {
+      cancels.push(
+        q.once(() => {
+          done();
+          resolve();
+        }),
+      );
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
   });
-};
+}
 
 export const exit: Handler = () => {
   // The runner ends the job with this code itself; nothing to record here.
