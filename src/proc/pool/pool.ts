@@ -4,6 +4,7 @@ import {
   type SyscallChannelOptions,
   type SyscallHandler,
 } from "../../kernel/channel/index.ts";
+import { workerModuleUrl } from "./js-mirror.ts";
 import { jobKindModule, moduleUrl, preloadedModules } from "./registry.ts";
 import type { HostToWorker, Job, JobExit, WorkerInit, WorkerToHost } from "./types.ts";
 
@@ -79,8 +80,9 @@ class WorkerSlot implements PooledWorker {
       dataBytes: options.channelBytes,
       onHandlerError: options.onHandlerError,
     });
-    const init: WorkerInit = { channel: this.channel.endpoint, preload: preloadedModules() };
-    this.worker = new Worker(WORKER_URL, {
+    const preload = preloadedModules().map((m) => workerModuleUrl(new URL(m)).href);
+    const init: WorkerInit = { channel: this.channel.endpoint, preload };
+    this.worker = new Worker(workerModuleUrl(WORKER_URL), {
       workerData: init,
       transferList: [this.channel.endpoint.port],
       resourceLimits: options.resourceLimits,
@@ -96,8 +98,9 @@ class WorkerSlot implements PooledWorker {
 
   run(job: Job, handler: SyscallHandler): JobHandle {
     if (this.state !== "acquired") throw new Error(`PooledWorker.run: worker is ${this.state}, not acquired`);
-    const module = jobKindModule(job.kind);
-    if (module === undefined) throw new Error(`PooledWorker.run: unknown job kind "${job.kind}"`);
+    const kindModule = jobKindModule(job.kind);
+    if (kindModule === undefined) throw new Error(`PooledWorker.run: unknown job kind "${job.kind}"`);
+    const module = workerModuleUrl(new URL(kindModule)).href;
     const message: HostToWorker = { type: "run", kind: job.kind, module, payload: job.payload };
     this.channel.setHandler(handler);
     try {
@@ -157,7 +160,8 @@ class WorkerSlot implements PooledWorker {
   }
 
   private onExit(code: number): void {
-    const wasStarting = this.state === "starting";
+    // A worker we stopped ourselves while it started (trimmed, shut down) did not fail to start.
+    const wasStarting = this.state === "starting" && !this.stopping;
     this.state = "dead";
     this.channel.close();
     const job = this.job;
