@@ -32,7 +32,7 @@ import {
   type WatchEvent,
 } from "./fs/index.ts";
 import { Kernel } from "./kernel/kernel.ts";
-import { type HostCommand, hostCommandMarker } from "./kernel/programs.ts";
+import { commandMarker, type HostCommand, hostCommandMarker } from "./kernel/programs.ts";
 import {
   type ExecOptions,
   type ExecResult,
@@ -43,7 +43,13 @@ import {
   type SignalName,
   type SpawnOptions,
 } from "./proc/host-processes.ts";
-import { loadCommandSet } from "./proc/software/index.ts";
+import { configureSharedWorkerPool, type WorkerPoolOptions } from "./proc/pool/index.ts";
+import {
+  type CommandRecord,
+  type CommandSource,
+  commandsFromSoftware,
+  loadCommandSet,
+} from "./proc/software/index.ts";
 import { createWasmRunner } from "./proc/wasm-process.ts";
 
 export interface AgentOSOptions {
@@ -53,6 +59,12 @@ export interface AgentOSOptions {
   limits?: FsLimits;
   /** Host commands: JS functions callable as `/usr/local/bin/<name>` inside the VM. */
   hostCommands?: Record<string, HostCommand>;
+  /**
+   * More commands: `.aospkg` packages (`{ kind: "aospkg", bytes }`) or single WASI command modules
+   * (`{ kind: "wasm", name, bytes }`), installed as `/usr/local/bin/<name>`. A name shadows a built-in
+   * command of the same name, as /usr/local/bin comes first in PATH.
+   */
+  software?: CommandSource[];
   /** Environment added to every process's default environment. */
   env?: Record<string, string>;
 }
@@ -113,6 +125,7 @@ export class AgentOS extends EventEmitter<ProcessEvents> {
   /** The VM's kernel: process table and syscalls. */
   readonly kernel: Kernel;
   private readonly processes: ProcessManager;
+  private readonly extraCommands: Map<string, CommandRecord>;
   private readonly base: Layer;
   private readonly options: AgentOSOptions;
   private disposed = false;
@@ -127,9 +140,13 @@ export class AgentOS extends EventEmitter<ProcessEvents> {
     this.base = base;
     this.options = options;
     const hostCommands = new Map(Object.entries(options.hostCommands ?? {}));
+    this.extraCommands = commandsFromSoftware(options.software ?? []);
+    const commands: ReadonlyMap<string, CommandRecord> = this.extraCommands.size
+      ? new Map([...loadCommandSet(), ...this.extraCommands])
+      : loadCommandSet();
     this.kernel = new Kernel({
       vfs: this.fs,
-      sources: { commands: loadCommandSet(), hostCommands },
+      sources: { commands, hostCommands },
       wasmRunner: createWasmRunner(),
       hostname: HOSTNAME,
     });
@@ -149,6 +166,17 @@ export class AgentOS extends EventEmitter<ProcessEvents> {
       LANG: "C.UTF-8",
       ...this.options.env,
     };
+  }
+
+  /**
+   * Size the worker pool all VMs of this process share: `spares` warm workers kept ready (default
+   * 2), `maxIdle` idle workers kept after use (default 4), per-worker `resourceLimits`. Call it
+   * before the first process runs.
+   */
+  static configureWorkerPool(
+    options: Pick<WorkerPoolOptions, "spares" | "maxIdle" | "resourceLimits">,
+  ): void {
+    configureSharedWorkerPool(options);
   }
 
   /** Boot a VM on the shared base image. */
@@ -194,12 +222,17 @@ export class AgentOS extends EventEmitter<ProcessEvents> {
     if (this.disposed) throw new FsError("EBADF", { syscall: "vm", detail: "the VM has been disposed" });
   }
 
+  /** Place the `software` and `hostCommands` entries in /usr/local/bin. */
   private async installHostCommands(): Promise<void> {
-    for (const name of Object.keys(this.options.hostCommands ?? {})) {
+    const install = async (name: string, marker: string, option: string) => {
       if (!/^[A-Za-z0-9._+-]+$/.test(name)) {
-        throw new FsError("EINVAL", { syscall: "hostCommands", path: name, detail: "invalid command name" });
+        throw new FsError("EINVAL", { syscall: option, path: name, detail: "invalid command name" });
       }
-      await this.fs.writeFile(`/usr/local/bin/${name}`, hostCommandMarker(name), { mode: 0o755 }, HOST);
+      await this.fs.writeFile(`/usr/local/bin/${name}`, marker, { mode: 0o755 }, HOST);
+    };
+    for (const name of this.extraCommands.keys()) await install(name, commandMarker(name), "software");
+    for (const name of Object.keys(this.options.hostCommands ?? {})) {
+      await install(name, hostCommandMarker(name), "hostCommands");
     }
   }
 
@@ -253,7 +286,13 @@ export class AgentOS extends EventEmitter<ProcessEvents> {
 
   async writeFile(path: string, content: string | Uint8Array, options: WriteFileOptions = {}): Promise<void> {
     this.assertLive();
-    await this.fs.writeFile(normalizeHostPath(path), content, options, HOST);
+    // As a shell with umask 022 would: files 0644, created parent directories 0755.
+    await this.fs.writeFile(
+      normalizeHostPath(path),
+      content,
+      { mode: 0o644, dirMode: 0o755, ...options },
+      HOST,
+    );
   }
 
   /** Read several files; each result says whether that file was read. */

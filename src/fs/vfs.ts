@@ -134,6 +134,8 @@ export interface WriteFileOptions {
   mode?: number;
   /** Create missing parent directories. Off by default: a typo should not create a tree. */
   createParents?: boolean;
+  /** Mode of directories made by `createParents` (default 0o777, as mkdir -p with umask 0). */
+  dirMode?: number;
   append?: boolean;
 }
 
@@ -1108,7 +1110,7 @@ export class Vfs {
     if (options.createParents) {
       const abs = normalizePath(path);
       const parent = abs.slice(0, abs.lastIndexOf("/")) || "/";
-      await this.mkdir(parent, { recursive: true }, cred);
+      await this.mkdir(parent, { recursive: true, mode: options.dirMode ?? 0o777 }, cred);
     }
     const flags: OpenFlags = { write: true, create: true, truncate: !options.append, append: options.append };
     const f = await this.open(path, flags, options.mode ?? 0o666, cred);

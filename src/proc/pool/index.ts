@@ -3,6 +3,7 @@
  * worker and reaches the kernel only through its synchronous syscall channel.
  */
 export {
+  configureSharedWorkerPool,
   type JobHandle,
   type PooledWorker,
   sharedWorkerPool,

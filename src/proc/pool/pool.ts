@@ -320,9 +320,26 @@ export class WorkerPool {
 }
 
 let shared: WorkerPool | null = null;
+let sharedOptions: WorkerPoolOptions = {};
 
 /** The host-process-wide pool every VM uses (created on first use). */
 export function sharedWorkerPool(): WorkerPool {
-  if (shared === null || shared.closed) shared = new WorkerPool();
+  if (shared === null || shared.closed) shared = new WorkerPool(sharedOptions);
   return shared;
+}
+
+/**
+ * Size the shared pool (spares kept warm, idle workers kept, per-worker heap limits). Must come
+ * before the first process runs: a pool in use is not resized under running processes.
+ */
+export function configureSharedWorkerPool(options: WorkerPoolOptions): void {
+  if (shared !== null && !shared.closed) {
+    throw Object.assign(
+      new Error("the shared worker pool is already in use: configure it before the first process runs"),
+      {
+        code: "EBUSY",
+      },
+    );
+  }
+  sharedOptions = { ...options };
 }
