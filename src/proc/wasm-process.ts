@@ -13,6 +13,9 @@ import { registerWasmJobKind, type WasmJobPayload } from "./wasm/index.ts";
 
 const userModules = new Map<string, WebAssembly.Module>();
 
+/** Commands that see memory devices as the character devices they are (see WasmJobPayload). */
+const SHELLS = new Set(["sh", "bash"]);
+
 function moduleFor(program: Extract<Program, { kind: "wasm" }>): WebAssembly.Module {
   try {
     return getModule(program.hash);
@@ -47,6 +50,7 @@ export function createWasmRunner(pool: WorkerPool = sharedWorkerPool()): Program
           argv: program.argv,
           env: proc.env,
           pid: proc.pid,
+          trueDeviceTypes: SHELLS.has(program.name),
         };
         const handle = worker.run({ kind: "wasm", payload }, kernel.handlerFor(proc));
         stop = () => handle.terminate();

@@ -38,6 +38,8 @@ export class ProcState {
   readonly pid: number;
   /** The fd the libc finds "/" at. */
   readonly preopen: number;
+  /** Memory devices keep S_IFCHR in `host_fs` answers (the shell): see WasmJobPayload. */
+  readonly trueDeviceTypes: boolean;
   /** Creation mode announced by `host_fs.set_open_mode` for the next O_CREAT open. */
   openMode: number | null = null;
   private readonly ttys = new Map<number, boolean>();
@@ -65,6 +67,7 @@ export class ProcState {
     this.argv = payload.argv;
     this.env = payload.env;
     this.pid = payload.pid;
+    this.trueDeviceTypes = payload.trueDeviceTypes === true;
     this.preopen = payload.abi === "v3" ? PREOPEN_V3 : PREOPEN_LEGACY;
     const pwd = payload.env
       .find((e) => e.startsWith("PWD="))

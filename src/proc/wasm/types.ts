@@ -30,6 +30,14 @@ export interface WasmJobPayload {
    * write) and `ISATTY(1)`: one round trip each. Must be the truth at the moment the job starts.
    */
   fds?: readonly FdHint[];
+  /**
+   * Optional: show memory devices (/dev/null…) to this program with their real type, S_IFCHR.
+   * Without it `host_fs` shows them as empty regular files, which the uutils builds need to take
+   * them as named inputs (see `binaryMode` in host/fs.ts). The shell must see the truth: with
+   * `set -o noclobber` brush refuses `2>/dev/null` when /dev/null looks like a regular file, and
+   * `[ -f /dev/null ]` must be false.
+   */
+  trueDeviceTypes?: boolean;
 }
 
 /** An fd's `Sys.FDSTAT` values and whether it is a terminal. */

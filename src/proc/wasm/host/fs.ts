@@ -19,6 +19,8 @@
  * with the path as the program holds it: a relative path is relative to the cwd, never to whatever
  * the program's own fd 3 is (a directory walker such as `chmod -R` may hold one open). libc's
  * `chmod` sends the preopen and a path relative to "/"; `fchmodat(fd, …)` sends the real fd.
+ * `path_owner` and `path_chown` from agentOS's wasi-ext crate (chown, chgrp) send -1 (`u32::MAX`)
+ * with the path as the program holds it.
  * `path_mode` returns the full `st_mode` (type bits too: trap 3), 0 when unknown.
  */
 import { AT_FDCWD, AT_ROOT, Errno, Sys } from "../../../kernel/abi.ts";
@@ -37,13 +39,21 @@ const MEM_MAJOR = 1;
  * and the uutils builds reject a named input that is a character device on WASI ("unknown
  * filetype"): `cat /dev/null` failed. Memory devices are therefore shown as (empty) regular files;
  * reading them behaves as on Linux. Terminals keep S_IFCHR, which isatty-style checks rely on.
+ * Programs started with `trueDeviceTypes` (the shell, whose noclobber check and `[ -f ]` need
+ * the truth) see the real type.
  */
-function binaryMode(mode: number, rdev: number): number {
+function binaryMode(p: ProcState, mode: number, rdev: number): number {
+  if (p.trueDeviceTypes) return mode;
   if ((mode & S_IFMT) === S_IFCHR && rdev >> 8 === MEM_MAJOR) return (mode & ~S_IFMT) | S_IFREG;
   return mode;
 }
 /** The dirfd the patched Rust std passes with a path as the program holds it. */
 const RUST_STD_DIRFD = 3;
+/**
+ * `u32::MAX`: the dirfd agentOS's wasi-ext crate passes to `path_owner`/`path_chown` (chown,
+ * chgrp) with a path as the program holds it.
+ */
+const AS_HELD_DIRFD = -1;
 /** `-1` as u64: "use the WASI filestat's value" for the size/blocks overrides. */
 const USE_FILESTAT = -1n;
 
@@ -62,7 +72,7 @@ export function hostFsImports(p: ProcState) {
     } else {
       path = mem.string(args[1]!, args[2]!);
       follow = args[3]!;
-      const at = p.at(args[0]!, path);
+      const at = args[0] === AS_HELD_DIRFD ? asHeld(path) : p.at(args[0]!, path);
       if (at === null) return null;
       const recent = p.recentStat(at[0], at[1], follow);
       if (recent) return recent;
@@ -83,9 +93,14 @@ export function hostFsImports(p: ProcState) {
     return args.length === 4 && p.abi === "v3" && args[0] === RUST_STD_DIRFD;
   }
 
-  /** [kernel dirfd, path] for a mutating call (chmod, chown): a literal 3 means the cwd. */
+  /** [kernel dirfd, path] for a path as the program holds it: absolute, or relative to the cwd. */
+  function asHeld(path: string): [number, string] {
+    return [path.startsWith("/") ? AT_ROOT : AT_FDCWD, path];
+  }
+
+  /** [kernel dirfd, path] for a mutating call (chmod, chown): a literal 3 or -1 means the cwd. */
   function target(dirfd: number, path: string): [number, string] | null {
-    if (p.abi === "v3" && dirfd === RUST_STD_DIRFD && !path.startsWith("/")) return [AT_FDCWD, path];
+    if (dirfd === AS_HELD_DIRFD || (p.abi === "v3" && dirfd === RUST_STD_DIRFD)) return asHeld(path);
     return p.at(dirfd, path);
   }
 
@@ -111,12 +126,12 @@ export function hostFsImports(p: ProcState) {
     },
     path_mode(...args: number[]): number {
       const st = statArgs(args);
-      return st ? binaryMode(num(st[1]), num(st[10])) : 0;
+      return st ? binaryMode(p, num(st[1]), num(st[10])) : 0;
     },
     fd_mode(fd: number): number {
       if (p.isTagged(fd)) return fd === p.preopen ? S_IFDIR | 0o755 : 0;
       const { errno, values } = k.call(Sys.FSTAT, [fd]);
-      return errno === 0 ? binaryMode(num(values[1]), num(values[10])) : 0;
+      return errno === 0 ? binaryMode(p, num(values[1]), num(values[10])) : 0;
     },
     // Sizes and block counts: the WASI filestat already has them.
     path_size: (): bigint => USE_FILESTAT,

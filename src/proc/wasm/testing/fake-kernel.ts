@@ -31,6 +31,8 @@ export interface FakeKernelOptions {
   /** Absolute path → file content; parent directories are created. A path ending in "/" is a directory. */
   files?: Record<string, string>;
   stdin?: string;
+  /** Absolute path → permission bits, for files and directories of `files`. */
+  modes?: Record<string, number>;
   /** Make fds 0-2 terminals instead of pipes. */
   tty?: boolean;
   cwd?: string;
@@ -69,6 +71,10 @@ export class FakeKernel {
         this.mkdirs(parent(path));
         this.nodes.set(path, { dir: false, data: Buffer.from(content), mode: 0o100644, ino: this.nextIno++ });
       }
+    }
+    for (const [path, bits] of Object.entries(options.modes ?? {})) {
+      const node = this.nodes.get(path);
+      if (node) node.mode = (node.mode & ~0o7777) | (bits & 0o7777);
     }
     (["stdin", "stdout", "stderr"] as const).forEach((stream, fd) => {
       this.fds.set(fd, { path: "", stream, offset: 0, flags: fd === 0 ? O.READ : O.WRITE, cloexec: false });

@@ -8,17 +8,27 @@ import { hostNetImports } from "../host/net.ts";
 import { hostProcessImports } from "../host/process.ts";
 import { hostUserImports } from "../host/user.ts";
 import { ProcState } from "../state.ts";
-import type { WasmAbi } from "../types.ts";
+import type { WasmAbi, WasmJobPayload } from "../types.ts";
 import { fdImports } from "../wasi/fd.ts";
 import { pathImports } from "../wasi/path.ts";
 import { pollImports } from "../wasi/poll.ts";
 import { FakeKernel, type FakeKernelOptions } from "./fake-kernel.ts";
 
-export function harness(abi: WasmAbi, options: FakeKernelOptions & { env?: string[] } = {}) {
+export function harness(
+  abi: WasmAbi,
+  options: FakeKernelOptions & { env?: string[]; payload?: Partial<WasmJobPayload> } = {},
+) {
   const kernel = new FakeKernel(options);
   const client = { call: (op: number, args: never[]) => kernel.handler(op, args) as SyscallResult };
   const p = new ProcState(
-    { module: undefined as never, abi, argv: ["t"], env: options.env ?? ["PWD=/"], pid: 7 },
+    {
+      module: undefined as never,
+      abi,
+      argv: ["t"],
+      env: options.env ?? ["PWD=/"],
+      pid: 7,
+      ...options.payload,
+    },
     client as unknown as SyscallClient,
   );
   const memory = new WebAssembly.Memory({ initial: 4 });
