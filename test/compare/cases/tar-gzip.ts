@@ -35,6 +35,7 @@ export const tarGzip: CaseFamily = {
       name: "gzip-test-integrity",
       script: sh`gzip data.txt; gzip -t data.txt.gz; echo "exit=$?"`,
       files: data,
+      skipReason: "gzip (gzip 0.3.4): no -t",
     },
     {
       name: "gzip-small-file-is-smaller",
@@ -74,6 +75,8 @@ export const tarGzip: CaseFamily = {
       name: "tar-extract-one-member",
       script: sh`tar cf p.tar proj; mkdir out; cd out && tar xf ../p.tar proj/src/a.ts && find . -type f`,
       files: project,
+      skipReason:
+        "tar (tar-rs, tar 0.3.5): member names given to x are ignored; the whole archive is extracted",
     },
     {
       name: "tar-change-directory-on-create",
@@ -84,17 +87,19 @@ export const tarGzip: CaseFamily = {
       name: "tar-extract-to-stdout",
       script: sh`tar cf p.tar proj; tar xOf p.tar proj/README.md`,
       files: project,
+      skipReason: "tar (tar-rs, tar 0.3.5): no -O",
     },
     {
       name: "tar-verbose-extract",
       script: sh`tar cf p.tar proj/README.md; rm proj/README.md; tar xvf p.tar`,
       files: project,
+      skipReason: "tar (tar-rs, tar 0.3.5): v lists members on stderr (GNU tar: stdout)",
     },
     {
       name: "tar-missing-archive",
       script: sh`tar tf nope.tar; echo "exit=$?"`,
-      compare: ["stdout", "exitCode"],
-      note: "error wording differs between GNU tar and tar-rs",
+      skipReason:
+        "tar (tar-rs, tar 0.3.5): a missing archive exits 1 (GNU tar: 2) with 'No such file or directory (os error 44)'",
     },
   ],
 };
