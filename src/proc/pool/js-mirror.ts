@@ -45,7 +45,10 @@ function sources(): Map<string, string> {
 function mirrorDir(): string | null {
   if (mirror !== undefined) return mirror;
   const strip = stripper();
-  if (!strip) return (mirror = null);
+  if (!strip) {
+    mirror = null;
+    return mirror;
+  }
   try {
     const files = sources();
     const hash = createHash("sha256");
