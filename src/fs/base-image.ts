@@ -88,6 +88,9 @@ export async function buildBaseImage(options: BaseImageOptions = {}): Promise<La
   await file("/etc/hosts", `127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.1.1\t${HOSTNAME}\n`);
   await file("/etc/os-release", OS_RELEASE);
   await file("/etc/shells", "/bin/sh\n/bin/bash\n");
+  // df and mount read the mount table; the root filesystem is the VM's own.
+  await file("/proc/mounts", "agentosfs / agentosfs rw 0 0\n", 0o444);
+  await vfs.symlink("/proc/mounts", "/etc/mtab", ROOT_CRED);
   await file("/etc/profile", 'export PATH="/usr/local/bin:/usr/bin:/bin"\n');
   addDevices(vfs);
   await vfs.symlink("/proc/self/fd", "/dev/fd", ROOT_CRED);

@@ -74,8 +74,13 @@ export function encodeContainer(sections: Section[]): Uint8Array {
 export function decodeContainer(bytes: Uint8Array): Map<string, Uint8Array> {
   if (!(bytes instanceof Uint8Array))
     throw new SnapshotError("ESNAPSHOT_FORMAT", "a snapshot must be a Uint8Array");
-  if (bytes.length < 8)
+  if (bytes.length < 8) {
+    // A non-empty prefix of the magic is a snapshot cut short; anything else is not a snapshot.
+    const prefix =
+      bytes.length > 0 && new TextDecoder().decode(bytes) === SNAPSHOT_MAGIC.slice(0, bytes.length);
+    if (prefix) throw new SnapshotError("ESNAPSHOT_TRUNCATED", `snapshot cut short at ${bytes.length} bytes`);
     throw new SnapshotError("ESNAPSHOT_FORMAT", `${bytes.length} bytes is not a snapshot`);
+  }
   const magic = new TextDecoder().decode(bytes.subarray(0, 8));
   if (magic !== SNAPSHOT_MAGIC)
     throw new SnapshotError("ESNAPSHOT_FORMAT", "not an agentos-vm snapshot (bad magic)");

@@ -73,6 +73,8 @@ export const DEV = {
   tty: (5 << 8) | 0,
 } as const;
 
+/** Largest whole-file read (readFile): Node's own limit for a Buffer is 2 GiB. */
+const READ_ALL_MAX = 2 ** 31 - 1;
 const R = 4;
 const W = 2;
 const X = 1;
@@ -245,7 +247,8 @@ export class Vfs {
       this.requireAccess(cur, X, opts.cred, opts.syscall, path);
       const child = await this.child(cur, name, opts.syscall, path);
       if (!child) {
-        if (last) return { kind: "missing", parent: cur, name, path };
+        // The canonical path (symlinks and `..` resolved): what watchers and errors downstream see.
+        if (last) return { kind: "missing", parent: cur, name, path: joinPath(cur.path, name) };
         throw fsError("ENOENT", opts.syscall, path);
       }
       if (nodeType(child) === "symlink" && (!last || follow)) {
@@ -1084,6 +1087,13 @@ export class Vfs {
         const rec = this.inodes.get(f.node.ino);
         if (rec?.kind === "dir") throw fsError("EISDIR", "read", path);
         if (rec?.kind === "file") return rec.data.slice(0, rec.size);
+        if (rec?.kind === "chardev" && rec.rdev !== DEV.null && rec.rdev !== DEV.tty) {
+          throw new FsError("EFBIG", {
+            syscall: "read",
+            path,
+            detail: "the device never reaches end of file",
+          });
+        }
       }
       return await f.readAll();
     } finally {
@@ -1253,6 +1263,14 @@ export class OpenFile {
     for (;;) {
       const chunk = await this.read(1 << 20, total);
       if (chunk.length === 0) break;
+      // /dev/zero and friends never end: refuse rather than fill the host's memory.
+      if (total + chunk.length > READ_ALL_MAX) {
+        throw new FsError("EFBIG", {
+          syscall: "read",
+          path: this.path,
+          detail: `more than ${READ_ALL_MAX} bytes`,
+        });
+      }
       chunks.push(chunk);
       total += chunk.length;
     }

@@ -216,3 +216,22 @@ describe("fork and snapshot", () => {
     });
   });
 });
+
+describe("host API edge cases", () => {
+  it("refuses to read an endless device whole, and reads /dev/null as empty", async () => {
+    const vm = await boot();
+    await expect(vm.readFile("/dev/zero")).rejects.toMatchObject({ code: "EFBIG", path: "/dev/zero" });
+    expect((await vm.readFile("/dev/null")).length).toBe(0);
+  });
+
+  it("reports canonical paths to watchers when a path goes through a symlink", async () => {
+    const vm = await boot();
+    await vm.mkdir("/real");
+    await vm.symlink("/real", "/link");
+    const events: WatchEvent[] = [];
+    vm.watch("/real", {}, (e) => events.push(e));
+    await vm.writeFile("/link/../real/x", "1");
+    await new Promise((r) => setTimeout(r, 0));
+    expect(events[0]).toMatchObject({ type: "create", path: "/real/x" });
+  });
+});
