@@ -33,6 +33,7 @@ import {
 } from "./fs/index.ts";
 import { Kernel } from "./kernel/kernel.ts";
 import { commandMarker, type HostCommand, hostCommandMarker } from "./kernel/programs.ts";
+import { BUILTIN_NAMES, createBuiltinRunner } from "./proc/builtins/index.ts";
 import {
   type ExecOptions,
   type ExecResult,
@@ -43,7 +44,7 @@ import {
   type SignalName,
   type SpawnOptions,
 } from "./proc/host-processes.ts";
-import { configureSharedWorkerPool, type WorkerPoolOptions } from "./proc/pool/index.ts";
+import { configureSharedWorkerPool, sharedWorkerPool, type WorkerPoolOptions } from "./proc/pool/index.ts";
 import {
   type CommandRecord,
   type CommandSource,
@@ -112,10 +113,12 @@ let basePromise: Promise<Layer> | undefined;
 
 /** The host-wide base image, built on first use and shared by every VM. */
 function baseImage(): Promise<Layer> {
-  basePromise ??= buildBaseImage({ commands: [...loadCommandSet().keys()] }).then((layer) => {
-    registerLayer(layer);
-    return layer;
-  });
+  basePromise ??= buildBaseImage({ commands: [...loadCommandSet().keys()], builtins: BUILTIN_NAMES }).then(
+    (layer) => {
+      registerLayer(layer);
+      return layer;
+    },
+  );
   return basePromise;
 }
 
@@ -147,7 +150,7 @@ export class AgentOS extends EventEmitter<ProcessEvents> {
     this.kernel = new Kernel({
       vfs: this.fs,
       sources: { commands, hostCommands },
-      wasmRunner: createWasmRunner(),
+      wasmRunner: createBuiltinRunner(sharedWorkerPool(), createWasmRunner()),
       hostname: HOSTNAME,
     });
     this.processes = new ProcessManager(this.kernel, this, () => this.defaultEnv());

@@ -19,6 +19,8 @@ export const HOSTNAME = "agentos";
 export interface BaseImageOptions {
   /** Command names to place in /bin (executable entries the kernel maps to programs). */
   commands?: readonly string[];
+  /** Builtin program names (src/proc/builtins) to place in /bin; they take precedence over commands. */
+  builtins?: readonly string[];
   /** Extra files (absolute path → content), e.g. from command packages. */
   files?: Readonly<Record<string, string | Uint8Array>>;
 }
@@ -101,8 +103,10 @@ export async function buildBaseImage(options: BaseImageOptions = {}): Promise<La
   ] as const) {
     await vfs.symlink(`/proc/self/fd/${fd}`, `/dev/${name}`, ROOT_CRED);
   }
-  for (const name of options.commands ?? []) {
-    await file(`/bin/${name}`, `#!agentos ${name}\n`, 0o755);
+  const builtins = new Set(options.builtins ?? []);
+  for (const name of new Set([...(options.commands ?? []), ...builtins])) {
+    const marker = builtins.has(name) ? `#!agentos-builtin ${name}\n` : `#!agentos ${name}\n`;
+    await file(`/bin/${name}`, marker, 0o755);
     // Scripts name interpreters as /usr/bin/env, /usr/bin/awk…: the same programs, as on merged-/usr systems.
     await vfs.symlink(`/bin/${name}`, `/usr/bin/${name}`, ROOT_CRED);
   }

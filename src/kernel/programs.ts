@@ -36,7 +36,9 @@ export interface HostCommandContext {
 
 export type Program =
   | { kind: "wasm"; name: string; hash: string; bytes: Uint8Array; abi: CommandAbi; argv: string[] }
-  | { kind: "host"; name: string; fn: HostCommand; argv: string[] };
+  | { kind: "host"; name: string; fn: HostCommand; argv: string[] }
+  /** A JavaScript program shipped with agentos-vm (src/proc/builtins), run in a pooled worker. */
+  | { kind: "builtin"; name: string; argv: string[] };
 
 export interface ProgramSources {
   commands: ReadonlyMap<string, CommandRecord>;
@@ -47,6 +49,12 @@ export const DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 const MAX_INTERPRETERS = 4;
 const MARKER = "#!agentos ";
 const HOST_MARKER = "#!agentos-host ";
+const BUILTIN_MARKER = "#!agentos-builtin ";
+
+/** Marker file content placing a builtin program (src/proc/builtins) at a path. */
+export function builtinMarker(name: string): string {
+  return `${BUILTIN_MARKER}${name}\n`;
+}
 
 /** Marker file content placing a command-set command at a path. */
 export function commandMarker(name: string): string {
@@ -126,6 +134,10 @@ export async function loadProgram(
     const rec = sources.commands.get(name);
     if (!rec) throw kerr(Errno.NOENT, `${name}: command is not installed`);
     return { kind: "wasm", name, hash: rec.hash, bytes: rec.bytes, abi: rec.abi, argv };
+  }
+  if (text.startsWith(BUILTIN_MARKER)) {
+    const name = text.slice(BUILTIN_MARKER.length).split("\n")[0]!.trim();
+    return { kind: "builtin", name, argv };
   }
   if (text.startsWith(HOST_MARKER)) {
     const name = text.slice(HOST_MARKER.length).split("\n")[0]!.trim();

@@ -40,32 +40,26 @@ export const grep: CaseFamily = {
     {
       name: "grep-only-matching",
       script: sh`echo 'id=12 code=345 x=6' | grep -oE '[0-9]+'`,
-      skipReason: "grep (agent-os-grep 0.0.260331072558): no -o",
     },
     {
       name: "grep-context-after",
       script: sh`grep -A1 WARN app.log`,
       files: { "app.log": log },
-      skipReason: "grep (agent-os-grep 0.0.260331072558): no -A/-B/-C context options",
     },
     {
       name: "grep-context-before-around",
       script: sh`grep -B1 timeout app.log; echo ==; grep -C1 disk app.log`,
       files: { "app.log": log },
-      skipReason: "grep (agent-os-grep 0.0.260331072558): no -A/-B/-C context options",
     },
     {
       name: "grep-context-separator",
       script: sh`seq 20 | grep -A1 -E '^(3|9)$'`,
-      skipReason: "grep (agent-os-grep 0.0.260331072558): no -A/-B/-C context options",
     },
     { name: "grep-multiple-patterns", script: sh`grep -e WARN -e done app.log`, files: { "app.log": log } },
     {
       name: "grep-max-count",
       script: sh`grep -m1 ERROR app.log`,
       files: { "app.log": log },
-      skipReason:
-        "grep (agent-os-grep 0.0.260331072558): the count of -m must be a separate argument; '-m1' takes the next argument ('ERROR') as the count",
     },
     {
       name: "grep-quiet-exit-codes",
@@ -76,39 +70,31 @@ export const grep: CaseFamily = {
     {
       name: "grep-missing-file",
       script: sh`grep x nope.txt; echo "exit=$?"; grep -s x nope.txt; echo "exit=$?"`,
-      skipReason:
-        "grep (agent-os-grep 0.0.260331072558): a missing file exits 1 (GNU grep: 2), and -s does not silence the message",
     },
     {
       name: "grep-recursive",
       script: sh`grep -r TODO . | sort`,
       files: project,
-      skipReason: "grep (agent-os-grep 0.0.260331072558): no -r",
     },
     {
       name: "grep-recursive-line-numbers",
       script: sh`grep -rn TODO src | sort`,
       files: project,
-      skipReason: "grep (agent-os-grep 0.0.260331072558): no -r",
     },
     {
       name: "grep-files-with-matches",
       script: sh`grep -rl TODO . | sort; echo --; grep -L TODO notes.txt README.md`,
       files: project,
-      skipReason: "grep (agent-os-grep 0.0.260331072558): no -r (-l and -L work on named files)",
     },
     {
       name: "grep-recursive-include",
       script: sh`grep -r --include='*.ts' helper . | sort`,
       files: project,
-      skipReason: "grep (agent-os-grep 0.0.260331072558): no -r",
     },
     {
       name: "grep-with-without-filename",
       script: sh`grep -H Project README.md; grep -h TODO src/main.ts src/util.ts`,
       files: project,
-      skipReason:
-        "grep (agent-os-grep 0.0.260331072558): -H and -h are accepted but ignored (one file: no prefix, several: always a prefix)",
     },
     { name: "grep-several-files-prefix", script: sh`grep TODO src/main.ts src/util.ts`, files: project },
     {

@@ -23,6 +23,8 @@ import { ProcExit } from "../types.ts";
  * exit is still seen the moment it happens.
  */
 const FREE_POLLS = 3;
+/** sleep_ms calls this short are polling naps (tokio's wasi patch uses 1 ms), woken by events. */
+const POLL_NAP_MS = 2;
 const POLL_GRACE_MS = 2;
 const WNOHANG_WAIT = 2;
 
@@ -201,8 +203,10 @@ export function hostProcessImports(p: ProcState) {
       return out(Sys.UMASK, [mask & 0o777, set ? 1 : 0], prevPtr);
     },
     sleep_ms(ms: number): number {
-      // Only polling loops use this import (tokio's wasi process patch): wake them on events.
-      return k.call(Sys.SLEEP, [ms >>> 0, 1]).errno;
+      // Two users: tokio's polling loops (1 ms naps between child/pipe checks), which should wake
+      // the moment something changes, and uutils `sleep`, which must sleep its full time.
+      const nap = ms >>> 0 <= POLL_NAP_MS;
+      return k.call(Sys.SLEEP, [ms >>> 0, nap ? 1 : 0]).errno;
     },
   };
 }
