@@ -7,6 +7,19 @@
  * ```
  */
 
+export type {
+  CreateSessionOptions,
+  ModelSpec,
+  PermissionPolicy,
+  PermissionRequest,
+  PermissionResponse,
+  PromptResult,
+  SessionEventPayload,
+  SessionEventRecord,
+  SessionInfo,
+  SessionManagerOptions,
+} from "./agents/index.ts";
+export { SessionError } from "./agents/index.ts";
 export {
   type Errno,
   type FileType,
@@ -39,8 +52,10 @@ export type {
   SignalName,
   SpawnOptions,
 } from "./proc/host-processes.ts";
+export type { ShellDataEvent, ShellExitEvent, ShellInfo, ShellOptions } from "./proc/shells.ts";
 export {
   AgentOS,
+  type AgentOSEvents,
   type AgentOSOptions,
   type BatchResult,
   type ReadBatchResult,

@@ -5,6 +5,19 @@
 
 import { EventEmitter } from "node:events";
 import {
+  type CreateSessionOptions,
+  type ModelSpec,
+  type PermissionRequest,
+  type PermissionResponse,
+  type PromptResult,
+  SESSIONS_SECTION_TAG,
+  type SessionEventPayload,
+  type SessionEventRecord,
+  type SessionInfo,
+  SessionManager,
+  type SessionManagerOptions,
+} from "./agents/index.ts";
+import {
   buildBaseImage,
   type Credentials,
   createNodeFs,
@@ -45,6 +58,7 @@ import {
   type SpawnOptions,
 } from "./proc/host-processes.ts";
 import { configureSharedWorkerPool, sharedWorkerPool, type WorkerPoolOptions } from "./proc/pool/index.ts";
+import { type ShellEvents, ShellManager, type ShellOptions } from "./proc/shells.ts";
 import {
   type CommandRecord,
   type CommandSource,
@@ -68,6 +82,8 @@ export interface AgentOSOptions {
   software?: CommandSource[];
   /** Environment added to every process's default environment. */
   env?: Record<string, string>;
+  /** Agent sessions: approval policy, `onPermissionRequest`, timeouts, extra runtimes (docs/agents.md). */
+  sessions?: SessionManagerOptions;
 }
 
 export interface SnapshotOptions {
@@ -122,18 +138,34 @@ function baseImage(): Promise<Layer> {
   return basePromise;
 }
 
-export class AgentOS extends EventEmitter<ProcessEvents> {
+export interface SessionEvents {
+  sessionEvent: [SessionEventPayload];
+  permissionRequest: [PermissionRequest];
+}
+
+/** Every event an AgentOS emits. */
+export type AgentOSEvents = ProcessEvents & ShellEvents & SessionEvents;
+
+export class AgentOS extends EventEmitter<AgentOSEvents> {
   /** The VM's filesystem; exposed for subsystems and advanced use. */
   readonly fs: Vfs;
   /** The VM's kernel: process table and syscalls. */
   readonly kernel: Kernel;
   private readonly processes: ProcessManager;
+  private readonly shells: ShellManager;
+  private readonly sessions: SessionManager;
   private readonly extraCommands: Map<string, CommandRecord>;
   private readonly base: Layer;
   private readonly options: AgentOSOptions;
   private disposed = false;
 
-  private constructor(lower: Layer, base: Layer, options: AgentOSOptions) {
+  /** `sessions`: a sessions snapshot section (restore) or the manager of the VM being forked. */
+  private constructor(
+    lower: Layer,
+    base: Layer,
+    options: AgentOSOptions,
+    sessions?: Uint8Array | SessionManager,
+  ) {
     super();
     this.fs = new Vfs(lower, {
       mounts: options.mounts,
@@ -153,7 +185,15 @@ export class AgentOS extends EventEmitter<ProcessEvents> {
       wasmRunner: createBuiltinRunner(sharedWorkerPool(), createWasmRunner()),
       hostname: HOSTNAME,
     });
-    this.processes = new ProcessManager(this.kernel, this, () => this.defaultEnv());
+    // EventEmitter's event maps are invariant: each manager sees this VM as the emitter of its own events.
+    const events = this as unknown as EventEmitter<ProcessEvents>;
+    this.processes = new ProcessManager(this.kernel, events, () => this.defaultEnv());
+    this.shells = new ShellManager(this.kernel, this, () => this.defaultEnv());
+    const emit = (event: keyof SessionEvents, payload: unknown) => this.emit(event, payload as never);
+    this.sessions =
+      sessions instanceof SessionManager
+        ? sessions.cloneFor(this, emit)
+        : SessionManager.fromSnapshotSection(sessions, this, emit, options.sessions);
   }
 
   /** The environment every process starts with (never the host's). */
@@ -210,7 +250,7 @@ export class AgentOS extends EventEmitter<ProcessEvents> {
     const existing = findLayer(header.layerId);
     const layer = existing ?? decodeLayer(sections, parent, header);
     if (!existing) registerLayer(layer);
-    const vm = new AgentOS(layer, base, options);
+    const vm = new AgentOS(layer, base, options, sections.get(SESSIONS_SECTION_TAG));
     await vm.ensureMountPoints();
     await vm.installHostCommands();
     return vm;
@@ -469,6 +509,7 @@ export class AgentOS extends EventEmitter<ProcessEvents> {
         data: new TextEncoder().encode(JSON.stringify({ kind: "agentos-vm", createdAt: Date.now() })),
       },
       ...encodeLayers(this.fs.inodes, stop, layerId),
+      { tag: SESSIONS_SECTION_TAG, data: this.sessions.toSnapshotSection() },
     ];
     return encodeContainer(sections);
   }
@@ -481,7 +522,12 @@ export class AgentOS extends EventEmitter<ProcessEvents> {
     this.assertLive();
     const frozen = this.fs.freeze();
     registerLayer(frozen);
-    const vm = new AgentOS(frozen, this.base, { ...this.options, ...options, mounts: options.mounts ?? [] });
+    const vm = new AgentOS(
+      frozen,
+      this.base,
+      { ...this.options, ...options, mounts: options.mounts ?? [] },
+      this.sessions,
+    );
     await vm.ensureMountPoints();
     await vm.installHostCommands();
     return vm;
@@ -531,10 +577,85 @@ export class AgentOS extends EventEmitter<ProcessEvents> {
     return this.processes.tree();
   }
 
-  /** Release everything the VM owns: processes are killed. Further calls fail with EBADF. */
+  // ------------------------------------------------------------------ interactive shells
+
+  /** An interactive shell (brush) on a pty; its output arrives as `shellData` events. */
+  openShell(options?: ShellOptions): Promise<{ shellId: string; pid: number }> {
+    this.assertLive();
+    return this.shells.open(options);
+  }
+
+  writeShell(shellId: string, data: string | Uint8Array): void {
+    this.shells.write(shellId, data);
+  }
+
+  /** Resize the terminal (SIGWINCH to its foreground process group). */
+  resizeShell(shellId: string, cols: number, rows: number): void {
+    this.shells.resize(shellId, cols, rows);
+  }
+
+  /** SIGHUP the shell's processes, SIGKILL after `graceMs`. */
+  closeShell(shellId: string, graceMs?: number): Promise<void> {
+    return this.shells.close(shellId, graceMs);
+  }
+
+  waitShell(shellId: string): Promise<{ exitCode: number; signal?: string }> {
+    return this.shells.wait(shellId);
+  }
+
+  // ------------------------------------------------------------------ agent sessions
+
+  /** Start an agent session ("pi" in-process, "claude" or "acp" over ACP); see docs/agents.md. */
+  createSession(agentType: string, options?: CreateSessionOptions): Promise<string> {
+    this.assertLive();
+    return this.sessions.createSession(agentType, options);
+  }
+
+  /** Send a prompt; resolves when the agent's turn ends. Events stream as `sessionEvent`. */
+  sendPrompt(sessionId: string, text: string): Promise<PromptResult> {
+    this.assertLive();
+    return this.sessions.sendPrompt(sessionId, text);
+  }
+
+  cancelPrompt(sessionId: string): void {
+    this.sessions.cancelPrompt(sessionId);
+  }
+
+  closeSession(sessionId: string): void {
+    this.sessions.closeSession(sessionId);
+  }
+
+  destroySession(sessionId: string): void {
+    this.sessions.destroySession(sessionId);
+  }
+
+  listSessions(): SessionInfo[] {
+    return this.sessions.listSessions();
+  }
+
+  getSessionEvents(sessionId: string, options?: { since?: number }): SessionEventRecord[] {
+    return this.sessions.getSessionEvents(sessionId, options);
+  }
+
+  setModel(sessionId: string, model: ModelSpec): ReturnType<SessionManager["setModel"]> {
+    return this.sessions.setModel(sessionId, model);
+  }
+
+  /** Answer a `permissionRequest`: "once", "always" or "reject". */
+  respondPermission(
+    sessionId: string,
+    permissionId: string,
+    response: PermissionResponse,
+  ): ReturnType<SessionManager["respondPermission"]> {
+    return this.sessions.respondPermission(sessionId, permissionId, response);
+  }
+
+  /** Release everything the VM owns: sessions are closed, processes killed. Further calls fail with EBADF. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    await this.sessions.dispose();
+    this.shells.dispose();
     this.kernel.dispose();
     await this.fs.dispose();
   }

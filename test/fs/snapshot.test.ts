@@ -182,7 +182,7 @@ describe("damaged snapshots", () => {
   it("fails with ESNAPSHOT_CHECKSUM when a byte flips in any section, the table or the trailer", async () => {
     const { bytes, layerId } = await sample();
     const table = sections(bytes);
-    expect(table.map((s) => s.tag)).toEqual(["META", "FSLY", "INOD", "BLOB"]);
+    expect(table.map((s) => s.tag)).toEqual(["META", "FSLY", "INOD", "BLOB", "SESS"]);
     const offsets = [12, 24, 30, bytes.length - 1, bytes.length - 32];
     for (const s of table) offsets.push(s.offset, s.offset + (s.length >> 1), s.offset + s.length - 1);
     for (const at of offsets) {

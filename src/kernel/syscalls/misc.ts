@@ -1,4 +1,4 @@
-/** Identity, readiness (poll) and terminal syscalls. */
+/** Identity and readiness (poll) syscalls. Terminal syscalls are in tty.ts. */
 
 import { Errno } from "../abi.ts";
 import { kerr } from "../errors.ts";
@@ -96,16 +96,4 @@ export const poll: Handler = async (_k, p, args) => {
     ov.setUint8(j * 10 + 9, hup);
   });
   return [out];
-};
-
-export const ttyRead: Handler = () => {
-  throw kerr(Errno.NOTTY);
-};
-
-export const ttySetRaw: Handler = () => {
-  throw kerr(Errno.NOTTY);
-};
-
-export const ttySize: Handler = () => {
-  throw kerr(Errno.NOTTY);
 };

@@ -6,6 +6,7 @@ import * as fd from "./fd.ts";
 import * as misc from "./misc.ts";
 import * as path from "./path.ts";
 import * as proc from "./proc.ts";
+import * as tty from "./tty.ts";
 
 export const SYSCALLS: Readonly<Record<number, Handler>> = {
   [Sys.READ]: fd.read,
@@ -60,7 +61,7 @@ export const SYSCALLS: Readonly<Record<number, Handler>> = {
   [Sys.GETENT]: misc.getent,
   [Sys.HOSTNAME]: misc.hostname,
   [Sys.POLL]: misc.poll,
-  [Sys.TTY_READ]: misc.ttyRead,
-  [Sys.TTY_SET_RAW]: misc.ttySetRaw,
-  [Sys.TTY_SIZE]: misc.ttySize,
+  [Sys.TTY_READ]: tty.ttyRead,
+  [Sys.TTY_SET_RAW]: tty.ttySetRaw,
+  [Sys.TTY_SIZE]: tty.ttySize,
 };
