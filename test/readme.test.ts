@@ -35,10 +35,12 @@ describe("README examples", () => {
   blocks.forEach((code, i) => {
     it(`example ${i + 1} runs and prints what it says`, async () => {
       const file = join(tmp, `example-${i + 1}.ts`);
-      const source = code.replaceAll(
-        'from "agentos-vm"',
-        `from ${JSON.stringify(join(root, "src", "index.ts"))}`,
-      );
+      const source = code
+        .replaceAll(
+          'from "agentos-vm/testing"',
+          `from ${JSON.stringify(join(root, "src", "testing", "index.ts"))}`,
+        )
+        .replaceAll('from "agentos-vm"', `from ${JSON.stringify(join(root, "src", "index.ts"))}`);
       writeFileSync(file, `${source}\nprocess.exit(0);\n`);
       const { stdout } = await run(process.execPath, [file], { timeout: 60_000 });
       expect(stdout.trim().split("\n")).toEqual(expected(code));
