@@ -12,6 +12,19 @@ import type { Description } from "./descriptions.ts";
 import { errnoOf, kerr } from "./errors.ts";
 import { FdTable } from "./fd-table.ts";
 import { runHostCommand } from "./host-runner.ts";
+import {
+  DEFAULT_EXEC_LIMITS,
+  DEFAULT_SPAWN_LIMITS,
+  DEFAULT_VM_LIMITS,
+  Job,
+  LimitError,
+  type LimitEvent,
+  type LimitWarning,
+  type ProcessLimits,
+  type ResolvedLimits,
+  resolveLimits,
+  WARNING_FRACTION,
+} from "./limits.ts";
 import { type ExitStatus, Process, setEnv } from "./process.ts";
 import {
   findExecutable,
@@ -37,9 +50,14 @@ export interface KernelOptions {
   /** Runs WASM programs (the worker pool); host commands run in-thread. */
   wasmRunner: ProgramRunner;
   hostname: string;
-  /** Most processes alive at once in this VM (EAGAIN beyond). */
+  /** Most processes alive at once in this VM (EAGAIN beyond). Default `limits.maxProcesses`. */
   maxProcesses?: number;
   maxFdsPerProcess?: number;
+  /**
+   * The VM's limits (see limits.ts): `maxProcesses`, `maxOpenFiles`, `pipeBytes` apply VM-wide;
+   * every field is also the default for the commands the host starts (`commandLimits`).
+   */
+  limits?: ProcessLimits;
 }
 
 export interface SpawnSpec {
@@ -53,10 +71,16 @@ export interface SpawnSpec {
   parent?: Process | null;
   /** -1 inherit the parent's group, 0 new group led by the child, > 0 join that group. */
   pgroup?: number;
+  /** The command (resource container) the process belongs to; default: its parent's. */
+  job?: Job | null;
 }
 
 export interface KernelEvents {
   exit: [proc: Process, status: ExitStatus];
+  /** A command reached 80 % of a limit. */
+  limitWarning: [warning: LimitWarning];
+  /** A command hit a limit: killed (`hard`) or a program got EMFILE/ENOSPC/EAGAIN. */
+  limitExceeded: [event: LimitEvent];
 }
 
 export const INIT_PID = 1;
@@ -67,9 +91,15 @@ export class Kernel extends EventEmitter<KernelEvents> {
   readonly hostname: string;
   readonly maxProcesses: number;
   readonly maxFds: number;
+  /** Capacity of pipes made by processes outside any command. */
+  readonly pipeBytes: number;
+  /** Limits of commands started by the host, before per-call overrides. */
+  readonly commandLimits: { exec: ResolvedLimits; spawn: ResolvedLimits };
   readonly processes = new Map<number, Process>();
   readonly init: Process;
   private readonly wasmRunner: ProgramRunner;
+  private readonly jobs = new WeakMap<Process, Job>();
+  private readonly vmWarned = new Set<string>();
   private nextPid = 2;
   private disposed = false;
 
@@ -79,8 +109,15 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.sources = options.sources;
     this.wasmRunner = options.wasmRunner;
     this.hostname = options.hostname;
-    this.maxProcesses = options.maxProcesses ?? 512;
-    this.maxFds = options.maxFdsPerProcess ?? 1024;
+    const vmLimits = resolveLimits({ ...DEFAULT_EXEC_LIMITS, ...DEFAULT_VM_LIMITS }, options.limits);
+    this.maxProcesses = options.maxProcesses ?? vmLimits.maxProcesses;
+    this.maxFds = options.maxFdsPerProcess ?? vmLimits.maxOpenFiles;
+    this.pipeBytes = vmLimits.pipeBytes;
+    const vm = { ...options.limits, maxProcesses: this.maxProcesses, maxOpenFiles: this.maxFds };
+    this.commandLimits = {
+      exec: resolveLimits(DEFAULT_EXEC_LIMITS, vm),
+      spawn: resolveLimits(DEFAULT_SPAWN_LIMITS, vm),
+    };
     // pid 1 stands for the host: it parents host-spawned processes and reaps orphans.
     this.init = new Process({
       pid: INIT_PID,
@@ -105,9 +142,9 @@ export class Kernel extends EventEmitter<KernelEvents> {
   async spawn(spec: SpawnSpec): Promise<Process> {
     try {
       if (this.disposed) throw kerr(Errno.AGAIN, "the VM has been disposed");
-      if (this.liveCount >= this.maxProcesses) {
-        throw kerr(Errno.AGAIN, `process limit ${this.maxProcesses} reached (LIMIT_PROCESSES)`);
-      }
+      const job =
+        spec.job !== undefined ? spec.job : spec.parent ? (this.jobs.get(spec.parent) ?? null) : null;
+      this.checkProcessLimits(job);
       const path = await findExecutable(
         this.vfs,
         spec.file,
@@ -135,6 +172,11 @@ export class Kernel extends EventEmitter<KernelEvents> {
       proc.sigmask = parent.pid === INIT_PID ? 0n : parent.sigmask;
       this.processes.set(pid, proc);
       parent.children.add(proc);
+      if (job) {
+        if (job.members.size === 0 && job.leader === 0) job.leader = pid;
+        this.jobs.set(proc, job);
+        job.add(proc);
+      }
       this.startImage(proc, program);
       return proc;
     } catch (err) {
@@ -143,17 +185,81 @@ export class Kernel extends EventEmitter<KernelEvents> {
     }
   }
 
+  /**
+   * EAGAIN when the VM or the command already runs as many processes as it may. A command that
+   * tries is killed (LIMIT_PROCESSES): it is almost always a fork bomb, which would otherwise keep
+   * the table full forever.
+   */
+  private checkProcessLimits(job: Job | null): void {
+    const live = this.liveCount;
+    const inJob = job ? job.members.size : 0;
+    const jobMax = job ? job.limits.maxProcesses : Number.POSITIVE_INFINITY;
+    if (live >= this.maxProcesses || inJob >= jobMax) {
+      const [used, limit] = live >= this.maxProcesses ? [live, this.maxProcesses] : [inJob, jobMax];
+      const error = new LimitError(
+        "LIMIT_PROCESSES",
+        limit,
+        `process limit ${limit} reached (LIMIT_PROCESSES)`,
+      );
+      if (job) job.exceed("LIMIT_PROCESSES", used + 1, limit);
+      else
+        this.emit("limitExceeded", { code: "LIMIT_PROCESSES", pid: 0, used: used + 1, limit, hard: false });
+      throw error;
+    }
+    if (job) {
+      if (live + 1 >= this.maxProcesses * WARNING_FRACTION)
+        job.warn("LIMIT_PROCESSES", live + 1, this.maxProcesses);
+      else if (inJob + 1 >= jobMax * WARNING_FRACTION) job.warn("LIMIT_PROCESSES", inJob + 1, jobMax);
+    }
+  }
+
+  /** A new resource container for a command the host starts (exec/spawn). */
+  createJob(limits: ResolvedLimits): Job {
+    return new Job(limits, {
+      kill: (p) => this.terminate(p, SIG.KILL),
+      warn: (w) => this.emit("limitWarning", w),
+      exceeded: (e) => this.emit("limitExceeded", e),
+    });
+  }
+
+  /** The command `proc` belongs to, if the host started it (or an ancestor). */
+  jobOf(proc: Process): Job | null {
+    return this.jobs.get(proc) ?? null;
+  }
+
+  /** Capacity of a pipe made by `proc`. */
+  pipeBytesFor(proc: Process): number {
+    return this.jobs.get(proc)?.limits.pipeBytes ?? this.pipeBytes;
+  }
+
+  /** Bytes of WASM linear memory `proc` may use (Infinity: no limit). */
+  memoryLimitFor(proc: Process): number {
+    return this.jobs.get(proc)?.limits.memoryBytes ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** A runner found `proc` over a hard limit: its command is killed, naming the limit. */
+  limitExceeded(proc: Process, code: "LIMIT_MEMORY" | "LIMIT_CPU_TIME", used: number, limit: number): void {
+    const job = this.jobs.get(proc);
+    if (job) job.exceed(code, used, limit);
+    else {
+      this.emit("limitExceeded", { code, pid: proc.pid, used, limit, hard: true });
+      this.terminate(proc, SIG.KILL);
+    }
+  }
+
   loadProgram(path: string, argv: string[], cred: Credentials): Promise<Program> {
     return loadProgram(this.vfs, this.sources, path, argv, cred);
   }
 
   private startImage(proc: Process, program: Program): void {
-    if (program.kind === "wasm") proc.argv = program.argv;
+    if (program.kind !== "host") proc.argv = program.argv;
     const exec =
       program.kind === "host"
         ? runHostCommand(this, proc, program.fn, program.argv)
         : this.wasmRunner.start(this, proc, program);
     proc.execution = { terminate: exec.terminate };
+    // CPU time is counted while a WASM image runs guest code (host commands run on the host).
+    if (program.kind !== "host") this.jobs.get(proc)?.running(proc, performance.now());
     exec.done.then(
       (code) => this.imageEnded(proc, code),
       (err) => {
@@ -200,6 +306,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     if (!proc.alive) return;
     proc.finish(status);
     proc.execution = null;
+    this.jobs.get(proc)?.remove(proc);
     proc.fds.closeAll();
     for (const child of proc.children) {
       child.ppid = INIT_PID;
@@ -278,11 +385,46 @@ export class Kernel extends EventEmitter<KernelEvents> {
     const handler = SYSCALLS[op];
     if (!handler) return fail(Errno.NOSYS);
     proc.usage.syscalls += 1;
+    const job = this.jobs.get(proc);
+    if (job) job.blocked(proc, performance.now());
     try {
       const values = await handler(this, proc, args);
+      if (job) this.checkSoftLimits(job, proc);
       return ok(...(values ?? []));
     } catch (err) {
-      return fail(errnoOf(err));
+      const errno = errnoOf(err);
+      if (job) this.noteErrno(job, proc, errno);
+      return fail(errno);
+    } finally {
+      if (job && proc.alive) job.running(proc, performance.now());
+    }
+  }
+
+  /** Warnings at 80 % of the fd and filesystem limits. Cheap: a few property reads. */
+  private checkSoftLimits(job: Job, proc: Process): void {
+    const fds = proc.fds.size;
+    if (fds >= proc.fds.maxFds * WARNING_FRACTION) job.warn("LIMIT_FDS", fds, proc.fds.maxFds);
+    const { maxBytes, maxInodes } = this.vfs.limits;
+    const usage = this.vfs.inodes.usage;
+    if (maxBytes !== undefined && usage.bytes >= maxBytes * WARNING_FRACTION) {
+      this.warnVm(job, "bytes", usage.bytes, maxBytes);
+    } else if (maxInodes !== undefined && usage.inodes >= maxInodes * WARNING_FRACTION) {
+      this.warnVm(job, "inodes", usage.inodes, maxInodes);
+    }
+  }
+
+  /** The filesystem is the VM's: its warning is raised once per VM. */
+  private warnVm(job: Job, key: string, used: number, limit: number): void {
+    if (this.vmWarned.has(key)) return;
+    this.vmWarned.add(key);
+    job.warn("ENOSPC", used, limit);
+  }
+
+  private noteErrno(job: Job, proc: Process, errno: number): void {
+    if (errno === Errno.MFILE) job.noteSoft("LIMIT_FDS", proc.fds.size, proc.fds.maxFds);
+    else if (errno === Errno.NOSPC || errno === Errno.FBIG) {
+      const { maxBytes } = this.vfs.limits;
+      job.noteSoft("ENOSPC", this.vfs.inodes.usage.bytes, maxBytes ?? Number.POSITIVE_INFINITY);
     }
   }
 
@@ -291,8 +433,8 @@ export class Kernel extends EventEmitter<KernelEvents> {
     return (op, args) => this.syscall(proc, op, args);
   }
 
-  newFdTable(): FdTable {
-    return new FdTable(this.maxFds);
+  newFdTable(job?: Job | null): FdTable {
+    return new FdTable(job ? job.limits.maxOpenFiles : this.maxFds);
   }
 
   /** Stop every process (VM disposal). */

@@ -9,6 +9,15 @@ import { SIG } from "../kernel/abi.ts";
 import { type Description, FileDescription, PipeEnd } from "../kernel/descriptions.ts";
 import { KernelError } from "../kernel/errors.ts";
 import type { Kernel } from "../kernel/kernel.ts";
+import {
+  type Job,
+  type LimitCode,
+  type LimitEvent,
+  type LimitWarning,
+  type ProcessLimits,
+  resolveLimits,
+  WARNING_FRACTION,
+} from "../kernel/limits.ts";
 import { Pipe } from "../kernel/pipe.ts";
 import type { Process } from "../kernel/process.ts";
 
@@ -54,11 +63,17 @@ export interface ProcessExitEvent {
   exitCode: number;
   /** The signal that ended the process, e.g. "SIGKILL". */
   signal?: string;
+  /** The limit that killed the command (or the first one a program of it ran into). */
+  limit?: LimitCode;
 }
 
 export interface ProcessEvents {
   processOutput: [ProcessOutputEvent];
   processExit: [ProcessExitEvent];
+  /** A command reached 80 % of a limit. */
+  limitWarning: [LimitWarning];
+  /** A command hit a limit (`hard`: it was killed). */
+  limitExceeded: [LimitEvent];
 }
 
 export interface SpawnOptions {
@@ -67,11 +82,15 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** Data for stdin, then end of input. Without it (and without `stdin: "pipe"`), stdin is /dev/null. */
   stdin?: string | Uint8Array | "pipe";
+  /** Limits for this command, over the VM's (see docs/limits.md). */
+  limits?: ProcessLimits;
+  /** Called at 80 % of a limit of this command (the VM's `limitWarning` event fires too). */
+  onLimitWarning?: (warning: LimitWarning) => void;
 }
 
 export interface ExecOptions extends Omit<SpawnOptions, "stdin"> {
   stdin?: string | Uint8Array;
-  /** Kill the command (its whole process group) after this many milliseconds. */
+  /** Kill the command (all its processes) after this many milliseconds: `limits.wallTimeMs`. */
   timeout?: number;
   /** Kill the command when this aborts. */
   signal?: AbortSignal;
@@ -83,8 +102,15 @@ export interface ExecResult {
   exitCode: number;
   /** Set when a signal ended the command, e.g. "SIGKILL". */
   signal?: string;
-  /** True when `timeout` expired and the command was killed. */
+  /** True when `timeout` (the wall-time limit) expired and the command was killed. */
   timedOut?: boolean;
+  /**
+   * The limit that killed the command (exit 137, SIGKILL), e.g. "LIMIT_CPU_TIME"; or, when none
+   * did, the first soft limit a program of it ran into ("LIMIT_FDS", "ENOSPC", "LIMIT_PROCESSES").
+   */
+  limit?: LimitCode;
+  /** True when output beyond `limits.outputBytes` was dropped. */
+  outputTruncated?: boolean;
 }
 
 export interface ProcessInfo {
@@ -105,6 +131,8 @@ export interface ProcessTreeNode extends ProcessInfo {
 
 interface HostHandle {
   proc: Process;
+  job: Job;
+  truncated: boolean;
   stdin: PipeEnd | null;
   drained: Promise<void>;
   chunks: { stdout: Uint8Array[]; stderr: Uint8Array[] };
@@ -124,10 +152,15 @@ export class ProcessManager {
     this.kernel = kernel;
     this.events = events;
     this.defaultEnv = defaultEnv;
+    kernel.on("limitWarning", (w) => this.events.emit("limitWarning", w));
+    kernel.on("limitExceeded", (e) => this.events.emit("limitExceeded", e));
     kernel.on("exit", (proc, status) => {
-      if (!this.handles.has(proc.pid)) return;
+      const handle = this.handles.get(proc.pid);
+      if (!handle) return;
       const ev: ProcessExitEvent = { pid: proc.pid, exitCode: status.exitCode };
       if (status.signal) ev.signal = signalName(status.signal);
+      const limit = handle.job.reported;
+      if (limit) ev.limit = limit;
       // Output drains first so a listener sees every byte before the exit.
       void this.handles.get(proc.pid)!.drained.then(() => this.events.emit("processExit", ev));
     });
@@ -143,18 +176,33 @@ export class ProcessManager {
     argv: string[],
     options: SpawnOptions,
     collect: boolean,
+    extra: ProcessLimits = {},
   ): Promise<HostHandle> {
     const k = this.kernel;
     const cwd = options.cwd ?? VM_USER.home;
-    const fds = k.newFdTable();
-    const outPipe = new Pipe();
-    const errPipe = new Pipe();
+    const limits = resolveLimits(
+      collect ? k.commandLimits.exec : k.commandLimits.spawn,
+      options.limits,
+      extra,
+    );
+    const job = k.createJob(limits);
+    const onWarning = options.onLimitWarning;
+    if (onWarning) {
+      const listener = (w: LimitWarning) => {
+        if (w.pid === job.leader) onWarning(w);
+      };
+      k.on("limitWarning", listener);
+      job.onEnd(() => k.off("limitWarning", listener));
+    }
+    const fds = k.newFdTable(job);
+    const outPipe = new Pipe(limits.pipeBytes);
+    const errPipe = new Pipe(limits.pipeBytes);
     let stdinEnd: PipeEnd | null = null;
     let stdinDesc: Description;
     if (options.stdin === undefined) {
       stdinDesc = new FileDescription(await k.vfs.open("/dev/null", { read: true }), 1, 0);
     } else {
-      const inPipe = new Pipe();
+      const inPipe = new Pipe(limits.pipeBytes);
       stdinDesc = new PipeEnd(inPipe, "read");
       stdinEnd = new PipeEnd(inPipe, "write");
     }
@@ -173,8 +221,10 @@ export class ProcessManager {
         cred: { uid: VM_USER.uid, gid: VM_USER.gid },
         fds,
         pgroup: 0,
+        job,
       });
     } catch (err) {
+      job.end();
       outRead.release();
       errRead.release();
       stdinEnd?.release();
@@ -182,6 +232,8 @@ export class ProcessManager {
     }
     const handle: HostHandle = {
       proc,
+      job,
+      truncated: false,
       stdin: stdinEnd,
       drained: Promise.resolve(),
       chunks: { stdout: [], stderr: [] },
@@ -212,8 +264,21 @@ export class ProcessManager {
   private async drain(handle: HostHandle, end: PipeEnd, stream: "stdout" | "stderr"): Promise<void> {
     try {
       for (;;) {
-        const data = await end.read(65536, HOST_IO);
+        let data = await end.read(65536, HOST_IO);
         if (data.length === 0) break;
+        if (handle.truncated) continue; // over the limit: drain (the command is being killed)
+        const job = handle.job;
+        const max = job.limits.outputBytes;
+        const before = job.outputBytes;
+        job.outputBytes += data.length;
+        if (job.outputBytes > max) {
+          data = data.subarray(0, Math.max(0, max - before));
+          handle.truncated = true;
+          job.exceed("LIMIT_OUTPUT", job.outputBytes, max);
+        } else if (job.outputBytes >= max * WARNING_FRACTION) {
+          job.warn("LIMIT_OUTPUT", job.outputBytes, max);
+        }
+        if (data.length === 0) continue;
         if (handle.collect) handle.chunks[stream].push(data);
         this.events.emit("processOutput", { pid: handle.proc.pid, stream, data });
       }
@@ -224,23 +289,17 @@ export class ProcessManager {
 
   /** Run `command` with `sh -c` and collect its output. */
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const handle = await this.start("/bin/sh", ["sh", "-c", command], options, true);
+    const extra: ProcessLimits = options.timeout !== undefined ? { wallTimeMs: options.timeout } : {};
+    const handle = await this.start("/bin/sh", ["sh", "-c", command], options, true, extra);
     const pid = handle.proc.pid;
-    let timedOut = false;
     const killGroup = () => {
+      for (const p of [...handle.job.members]) this.kernel.terminate(p, SIG.KILL);
       try {
         this.kernel.kill(this.kernel.init, -handle.proc.pgid, SIG.KILL);
       } catch {
         // Already gone.
       }
     };
-    const timer =
-      options.timeout !== undefined
-        ? setTimeout(() => {
-            timedOut = true;
-            killGroup();
-          }, options.timeout)
-        : undefined;
     const onAbort = () => killGroup();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted) killGroup();
@@ -255,10 +314,12 @@ export class ProcessManager {
         exitCode: status.exitCode,
       };
       if (status.signal) result.signal = signalName(status.signal);
-      if (timedOut) result.timedOut = true;
+      const limit = handle.job.reported;
+      if (limit) result.limit = limit;
+      if (handle.job.hit === "LIMIT_WALL_TIME") result.timedOut = true;
+      if (handle.truncated) result.outputTruncated = true;
       return result;
     } finally {
-      if (timer) clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       this.handles.delete(pid);
     }
@@ -293,27 +354,38 @@ export class ProcessManager {
     }
   }
 
-  async wait(pid: number): Promise<{ exitCode: number; signal?: string }> {
-    const proc = this.kernel.processes.get(pid) ?? this.handles.get(pid)?.proc;
+  async wait(pid: number): Promise<{ exitCode: number; signal?: string; limit?: LimitCode }> {
+    const handle = this.handles.get(pid);
+    const proc = this.kernel.processes.get(pid) ?? handle?.proc;
     if (!proc) throw new KernelError(71, `no such process ${pid}`);
     const status = await proc.whenExited();
-    await this.handles.get(pid)?.drained;
-    return status.signal
-      ? { exitCode: status.exitCode, signal: signalName(status.signal) }
-      : { exitCode: status.exitCode };
+    await handle?.drained;
+    const out: { exitCode: number; signal?: string; limit?: LimitCode } = { exitCode: status.exitCode };
+    if (status.signal) out.signal = signalName(status.signal);
+    const limit = (handle?.job ?? this.kernel.jobOf(proc))?.reported;
+    if (limit) out.limit = limit;
+    return out;
   }
 
   kill(pid: number, sig: SignalName | number = "SIGTERM"): void {
     this.kernel.kill(this.kernel.init, pid, signalNumber(sig));
   }
 
-  /** SIGTERM, then SIGKILL if the process is still alive after `graceMs`. */
+  /**
+   * SIGTERM, then SIGKILL if the process is still alive after `graceMs` (a process that ignores or
+   * blocks SIGTERM: `trap '' TERM`). A negative pid addresses a process group.
+   */
   async stop(pid: number, graceMs = 2000): Promise<void> {
-    const proc = this.kernel.processes.get(pid);
-    if (!proc?.alive) return;
-    this.kernel.signal(proc, SIG.TERM);
-    const timer = setTimeout(() => this.kernel.signal(proc, SIG.KILL), graceMs);
-    await proc.whenExited();
+    const targets =
+      pid > 0
+        ? [this.kernel.processes.get(pid)].filter((p): p is Process => p?.alive === true)
+        : [...this.kernel.processes.values()].filter((p) => p.alive && p.pid !== 1 && p.pgid === -pid);
+    if (targets.length === 0) return;
+    for (const p of targets) this.kernel.signal(p, SIG.TERM);
+    const timer = setTimeout(() => {
+      for (const p of targets) this.kernel.signal(p, SIG.KILL);
+    }, graceMs);
+    await Promise.all(targets.map((p) => p.whenExited()));
     clearTimeout(timer);
   }
 

@@ -1,6 +1,12 @@
 /**
  * Host side of WASM processes: takes a warm worker from the shared pool, posts it the compiled
  * module (compiled once per host process) and wires its syscall channel to the kernel.
+ *
+ * Memory limit: the module is compiled with its memory's maximum lowered to the process's limit
+ * (memory-limit.ts; one compilation per module and limit, cached: a few ms each, as V8 compiles
+ * lazily), so the guest's `memory.grow` fails there like malloc failing natively. The runner
+ * reports an end caused by the limit ({@link MEMORY_LIMIT_EXIT}); so does a worker whose V8 heap
+ * ran out (the pool's `resourceLimits`). The process's command is then killed naming LIMIT_MEMORY.
  */
 
 import { createHash } from "node:crypto";
@@ -10,8 +16,14 @@ import type { Program } from "../kernel/programs.ts";
 import { sharedWorkerPool, type WorkerPool } from "./pool/index.ts";
 import { getModule } from "./software/index.ts";
 import { registerWasmJobKind, type WasmJobPayload } from "./wasm/index.ts";
+import { capMemory, WASM_PAGE } from "./wasm/memory-limit.ts";
+import { MEMORY_LIMIT_EXIT } from "./wasm/types.ts";
 
 const userModules = new Map<string, WebAssembly.Module>();
+/** `${hash}:${pages}` → the module compiled with its memory capped at `pages`. */
+const cappedModules = new Map<string, WebAssembly.Module>();
+/** Most capped variants kept (different limits are rare; each is a compiled module). */
+const MAX_CAPPED = 64;
 
 /** Commands that see memory devices as the character devices they are (see WasmJobPayload). */
 const SHELLS = new Set(["sh", "bash"]);
@@ -30,6 +42,21 @@ function moduleFor(program: Extract<Program, { kind: "wasm" }>): WebAssembly.Mod
   }
 }
 
+/** The module with its memory capped to `limit` bytes (the plain one when nothing to cap). */
+function cappedModuleFor(program: Extract<Program, { kind: "wasm" }>, limit: number): WebAssembly.Module {
+  if (!Number.isFinite(limit) || limit >= 4 * 1024 ** 3) return moduleFor(program);
+  const pages = Math.max(1, Math.floor(limit / WASM_PAGE));
+  const key = `${program.hash}:${pages}`;
+  let m = cappedModules.get(key);
+  if (m === undefined) {
+    const bytes = capMemory(program.bytes, pages);
+    m = bytes ? new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>) : moduleFor(program);
+    if (cappedModules.size >= MAX_CAPPED) cappedModules.delete(cappedModules.keys().next().value!);
+    cappedModules.set(key, m);
+  }
+  return m;
+}
+
 export function createWasmRunner(pool: WorkerPool = sharedWorkerPool()): ProgramRunner {
   registerWasmJobKind();
   return {
@@ -38,7 +65,8 @@ export function createWasmRunner(pool: WorkerPool = sharedWorkerPool()): Program
       let terminated = false;
       let stop: (() => Promise<void>) | null = null;
       const done = (async (): Promise<number | "terminated"> => {
-        const module = moduleFor(program);
+        const memoryLimit = kernel.memoryLimitFor(proc);
+        const module = cappedModuleFor(program, memoryLimit);
         const worker = await pool.acquire();
         if (terminated) {
           worker.release();
@@ -52,11 +80,22 @@ export function createWasmRunner(pool: WorkerPool = sharedWorkerPool()): Program
           pid: proc.pid,
           trueDeviceTypes: SHELLS.has(program.name),
         };
+        if (Number.isFinite(memoryLimit)) payload.memoryLimit = memoryLimit;
         const handle = worker.run({ kind: "wasm", payload }, kernel.handlerFor(proc));
         stop = () => handle.terminate();
         const exit = await handle.exit;
-        if (exit.type === "exit") return exit.code;
+        if (exit.type === "exit") {
+          if (exit.code >= MEMORY_LIMIT_EXIT && proc.alive) {
+            kernel.limitExceeded(proc, "LIMIT_MEMORY", memoryLimit, memoryLimit);
+            return "terminated";
+          }
+          return exit.code;
+        }
         if (exit.type === "error") {
+          if ((exit.error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY" && proc.alive) {
+            kernel.limitExceeded(proc, "LIMIT_MEMORY", memoryLimit, memoryLimit);
+            return "terminated";
+          }
           console.error(`agentos-vm: ${program.name} (pid ${proc.pid}) crashed:`, exit.error);
           return 134;
         }

@@ -131,8 +131,8 @@ export const setCloexec: Handler = (_k, p, args) => {
   p.fds.get(num(args, 0)).cloexec = num(args, 1) !== 0;
 };
 
-export const pipe: Handler = (_k, p) => {
-  const pipe = new Pipe();
+export const pipe: Handler = (k, p) => {
+  const pipe = new Pipe(k.pipeBytesFor(p));
   const r = p.fds.add(new PipeEnd(pipe, "read"));
   try {
     const w = p.fds.add(new PipeEnd(pipe, "write"));

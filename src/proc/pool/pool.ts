@@ -9,8 +9,19 @@ import { jobKindModule, moduleUrl, preloadedModules } from "./registry.ts";
 import type { HostToWorker, Job, JobExit, WorkerInit, WorkerToHost } from "./types.ts";
 
 const WORKER_URL = moduleUrl("./worker.ts", import.meta.url);
+
+/** V8 heap of each worker: the runner's own objects and syscall buffers, not guest memory. */
+export const DEFAULT_WORKER_RESOURCE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 256 };
+const DEFAULT_NICE = 10;
 /** Startup failures in a row after which the pool stops respawning and fails `acquire()`. */
 const MAX_STARTUP_FAILURES = 3;
+/** Workers constructed per event-loop turn at most (see WorkerPool.refill). */
+const STARTS_PER_TURN = 1;
+/**
+ * Workers starting at once at most. A worker's bootstrap (~30 ms of CPU) runs before it can lower
+ * its priority: a burst of them (a fork bomb) would otherwise starve the host thread.
+ */
+const MAX_STARTING = 2;
 
 export interface WorkerPoolOptions {
   /** Warm idle workers kept ready ahead of demand, refilled in the background. Default 2. */
@@ -21,8 +32,17 @@ export interface WorkerPoolOptions {
   reuse?: boolean;
   /** Data area of each worker's syscall channel. Default 1 MiB + 4 KiB. */
   channelBytes?: number;
-  /** Per-worker V8 heap limits: exceeding them fails the job with ERR_WORKER_OUT_OF_MEMORY. */
+  /**
+   * Per-worker V8 heap limits: exceeding them fails the job with ERR_WORKER_OUT_OF_MEMORY.
+   * Default {@link DEFAULT_WORKER_RESOURCE_LIMITS} (WASM linear memory is not V8 heap: the memory
+   * limit of processes is enforced by the runner).
+   */
   resourceLimits?: ResourceLimits;
+  /**
+   * Niceness of worker threads (Linux): guest code yields the CPU to the host thread, which keeps
+   * the event loop responsive while runaways spin. Default 10; 0 keeps the host's priority.
+   */
+  nice?: number;
   onHandlerError?: SyscallChannelOptions["onHandlerError"];
 }
 
@@ -81,11 +101,11 @@ class WorkerSlot implements PooledWorker {
       onHandlerError: options.onHandlerError,
     });
     const preload = preloadedModules().map((m) => workerModuleUrl(new URL(m)).href);
-    const init: WorkerInit = { channel: this.channel.endpoint, preload };
+    const init: WorkerInit = { channel: this.channel.endpoint, preload, nice: options.nice ?? DEFAULT_NICE };
     this.worker = new Worker(workerModuleUrl(WORKER_URL), {
       workerData: init,
       transferList: [this.channel.endpoint.port],
-      resourceLimits: options.resourceLimits,
+      resourceLimits: options.resourceLimits ?? DEFAULT_WORKER_RESOURCE_LIMITS,
     });
     this.threadId = this.worker.threadId;
     this.worker.unref();
@@ -198,6 +218,7 @@ export class WorkerPool {
   private readonly events: PoolEvents;
   private startupFailures = 0;
   private shutDown = false;
+  private refillScheduled = false;
 
   constructor(options: WorkerPoolOptions = {}) {
     this.options = options;
@@ -255,11 +276,29 @@ export class WorkerPool {
     await Promise.all([...this.all].map((slot) => slot.kill()));
   }
 
+  /**
+   * Starts the workers that are missing, at most {@link STARTS_PER_TURN} per event-loop turn:
+   * constructing a Worker blocks this thread 0.5–3 ms, and a burst of demand (a fork bomb, a wide
+   * pipeline) must not stall the host's event loop (and every other VM) for tens of ms.
+   */
   private refill(): void {
+    let started = 0;
     while (!this.shutDown && this.idle.length + this.starting.size < this.spares + this.waiters.length) {
+      if (this.starting.size >= MAX_STARTING) break; // refilled again when one is ready or dies
+      if (started === STARTS_PER_TURN) {
+        if (!this.refillScheduled) {
+          this.refillScheduled = true;
+          setImmediate(() => {
+            this.refillScheduled = false;
+            this.refill();
+          });
+        }
+        break;
+      }
       const slot = new WorkerSlot(this.events, this.options);
       this.starting.add(slot);
       this.all.add(slot);
+      started++;
     }
     this.updateRefs();
   }

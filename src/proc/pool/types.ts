@@ -36,6 +36,8 @@ export interface WorkerInit {
   channel: ChannelEndpoint;
   /** Module URLs to import before reporting ready. */
   preload: string[];
+  /** Scheduling niceness of the worker's thread (Linux; ignored where unsupported). */
+  nice?: number;
 }
 
 export type HostToWorker = { type: "run"; kind: string; module: string; payload: unknown };

@@ -2,11 +2,25 @@
  * Entry point of a pool worker. Loaded by Node itself (also under vitest), so it and everything it
  * imports must be erasable TypeScript with explicit `.ts` import paths.
  */
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { SyscallClient } from "../../kernel/channel/index.ts";
 import type { HostToWorker, JobModule, WorkerInit, WorkerToHost } from "./types.ts";
 
 const init = workerData as WorkerInit;
+
+// Guest code runs at a lower priority than the host thread, so a runaway (or a hundred) cannot
+// starve the host's event loop: on Linux a thread's own id (from /proc/thread-self) is a valid
+// target for setpriority(2), and raising one's niceness needs no privilege.
+if (init.nice) {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, init.nice);
+  } catch {
+    // Not Linux, or no /proc: the worker keeps the host's priority.
+  }
+}
 const port = parentPort!;
 const syscall = new SyscallClient(init.channel);
 const modules = new Map<string, Promise<JobModule>>();

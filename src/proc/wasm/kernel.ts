@@ -16,7 +16,11 @@ export class KernelLink {
     this.out = new OutputCombiner(client, combinable);
   }
 
+  /** Run before every syscall (the memory-limit check); throws to leave guest code. */
+  beforeCall: (() => void) | null = null;
+
   call(op: number, args: readonly SyscallArg[] = []): SyscallResult {
+    this.beforeCall?.();
     if (this.out.pending) this.out.flush();
     this.calls++;
     return this.client.call(op, args);

@@ -40,6 +40,11 @@ export class ProcState {
   readonly preopen: number;
   /** Memory devices keep S_IFCHR in `host_fs` answers (the shell): see WasmJobPayload. */
   readonly trueDeviceTypes: boolean;
+  /** Bytes of linear memory allowed (Infinity: none); see WasmJobPayload.memoryLimit. */
+  readonly memoryLimit: number;
+  /** Set once a short stderr write reported an allocation failure (see {@link noteStderr}). */
+  allocFailed = false;
+  private stderrTail = "";
   /** Creation mode announced by `host_fs.set_open_mode` for the next O_CREAT open. */
   openMode: number | null = null;
   private readonly ttys = new Map<number, boolean>();
@@ -68,6 +73,7 @@ export class ProcState {
     this.env = payload.env;
     this.pid = payload.pid;
     this.trueDeviceTypes = payload.trueDeviceTypes === true;
+    this.memoryLimit = payload.memoryLimit ?? Number.POSITIVE_INFINITY;
     this.preopen = payload.abi === "v3" ? PREOPEN_V3 : PREOPEN_LEGACY;
     const pwd = payload.env
       .find((e) => e.startsWith("PWD="))
@@ -78,6 +84,21 @@ export class ProcState {
       this.fdstats.set(hint.fd, [...hint.fdstat]);
       this.ttys.set(hint.fd, hint.tty);
     }
+  }
+
+  /**
+   * Short stderr writes are scanned for an allocator's failure report (Rust: "memory allocation
+   * of N bytes failed"; C: "out of memory"), so an end that follows is attributed to the memory
+   * limit. Only when a limit is set.
+   */
+  noteStderr(parts: readonly Uint8Array[]): void {
+    if (this.allocFailed || this.memoryLimit === Number.POSITIVE_INFINITY) return;
+    // Rust formats the report in several writes: keep the last line's worth.
+    let tail = this.stderrTail;
+    for (const part of parts)
+      tail += Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString("latin1");
+    this.stderrTail = tail.length > 256 ? tail.slice(-256) : tail;
+    if (ALLOC_FAILURE.test(this.stderrTail)) this.allocFailed = true;
   }
 
   /** [kernel dirfd, path] for a WASI (dirfd, path) pair, or null for EBADF. */
@@ -205,6 +226,8 @@ export class ProcState {
     this.k.call(Sys.CLOSE, [fd]);
   }
 }
+
+const ALLOC_FAILURE = /memory allocation of \d+ bytes failed|out of memory|cannot allocate memory/i;
 
 /** A kernel value as a number (channel values may be bigints). */
 export function num(v: unknown): number {

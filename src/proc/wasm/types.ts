@@ -38,7 +38,20 @@ export interface WasmJobPayload {
    * `[ -f /dev/null ]` must be false.
    */
   trueDeviceTypes?: boolean;
+  /**
+   * Optional: bytes of linear memory the process may use. The host also caps the module's memory
+   * maximum (memory-limit.ts), so `memory.grow` beyond it fails in the guest; the runner checks the
+   * size at every syscall too (for a memory the module imports) and reports an end caused by the
+   * limit with {@link MEMORY_LIMIT_EXIT}.
+   */
+  memoryLimit?: number;
 }
+
+/**
+ * Exit code (outside 0–255, so never a guest's own) with which the runner reports that the
+ * process ended because of its memory limit; the host names the limit (LIMIT_MEMORY).
+ */
+export const MEMORY_LIMIT_EXIT = 0x1_0000;
 
 /** An fd's `Sys.FDSTAT` values and whether it is a terminal. */
 export interface FdHint {

@@ -97,6 +97,7 @@ export function fdImports(p: ProcState) {
     fd_write(fd: number, iovs: number, iovsLen: number, nwritten: number): number {
       if (hidden(fd)) return Errno.BADF;
       const [parts, total] = gather(iovs, iovsLen);
+      if (fd === 2 && total <= 512) p.noteStderr(parts);
       const [errno, n] = k.out.write(fd, parts, total);
       if (errno !== 0) return errno;
       mem.setU32(nwritten, n);
