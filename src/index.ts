@@ -41,6 +41,16 @@ export {
   type MemoryMountOptions,
   memoryMount,
 } from "./fs/mounts/index.ts";
+export {
+  DEFAULT_EXEC_LIMITS,
+  DEFAULT_FS_LIMITS,
+  DEFAULT_SPAWN_LIMITS,
+  type LimitCode,
+  LimitError,
+  type LimitEvent,
+  type LimitWarning,
+  type ProcessLimits,
+} from "./kernel/limits.ts";
 export type { HostCommand, HostCommandContext } from "./kernel/programs.ts";
 export type {
   ExecOptions,

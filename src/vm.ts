@@ -45,8 +45,9 @@ import {
   type WatchEvent,
 } from "./fs/index.ts";
 import { Kernel } from "./kernel/kernel.ts";
+import { DEFAULT_FS_LIMITS, type LimitCode, type LimitWarning, type ProcessLimits } from "./kernel/limits.ts";
 import { commandMarker, type HostCommand, hostCommandMarker } from "./kernel/programs.ts";
-import { BUILTIN_NAMES, createBuiltinRunner } from "./proc/builtins/index.ts";
+import { BUILTIN_NAMES } from "./proc/builtins/index.ts";
 import {
   type ExecOptions,
   type ExecResult,
@@ -58,6 +59,7 @@ import {
   type SpawnOptions,
 } from "./proc/host-processes.ts";
 import { configureSharedWorkerPool, sharedWorkerPool, type WorkerPoolOptions } from "./proc/pool/index.ts";
+import { createProgramRunner, NODE_COMMAND } from "./proc/runners.ts";
 import { type ShellEvents, ShellManager, type ShellOptions } from "./proc/shells.ts";
 import {
   type CommandRecord,
@@ -65,13 +67,15 @@ import {
   commandsFromSoftware,
   loadCommandSet,
 } from "./proc/software/index.ts";
-import { createWasmRunner } from "./proc/wasm-process.ts";
 
 export interface AgentOSOptions {
   /** Plugins mounted into the VM's namespace (see docs/filesystem.md). */
   mounts?: MountSpec[];
   /** Filesystem limits: total bytes, inode count, largest file. */
-  limits?: FsLimits;
+  /** Filesystem limits (maxBytes, maxInodes, maxFileSize) and process limits: docs/limits.md. */
+  limits?: FsLimits & ProcessLimits;
+  /** Called at 80 % of any limit (also the `limitWarning` event). */
+  onLimitWarning?: (warning: LimitWarning) => void;
   /** Host commands: JS functions callable as `/usr/local/bin/<name>` inside the VM. */
   hostCommands?: Record<string, HostCommand>;
   /**
@@ -129,12 +133,13 @@ let basePromise: Promise<Layer> | undefined;
 
 /** The host-wide base image, built on first use and shared by every VM. */
 function baseImage(): Promise<Layer> {
-  basePromise ??= buildBaseImage({ commands: [...loadCommandSet().keys()], builtins: BUILTIN_NAMES }).then(
-    (layer) => {
-      registerLayer(layer);
-      return layer;
-    },
-  );
+  basePromise ??= buildBaseImage({
+    commands: [...loadCommandSet().keys()],
+    builtins: [...BUILTIN_NAMES, NODE_COMMAND],
+  }).then((layer) => {
+    registerLayer(layer);
+    return layer;
+  });
   return basePromise;
 }
 
@@ -169,7 +174,7 @@ export class AgentOS extends EventEmitter<AgentOSEvents> {
     super();
     this.fs = new Vfs(lower, {
       mounts: options.mounts,
-      limits: options.limits,
+      limits: { ...DEFAULT_FS_LIMITS, ...options.limits },
       mountOwner: { uid: VM_USER.uid, gid: VM_USER.gid },
     });
     this.base = base;
@@ -182,13 +187,15 @@ export class AgentOS extends EventEmitter<AgentOSEvents> {
     this.kernel = new Kernel({
       vfs: this.fs,
       sources: { commands, hostCommands },
-      wasmRunner: createBuiltinRunner(sharedWorkerPool(), createWasmRunner()),
+      wasmRunner: createProgramRunner(sharedWorkerPool()),
       hostname: HOSTNAME,
+      limits: options.limits,
     });
     // EventEmitter's event maps are invariant: each manager sees this VM as the emitter of its own events.
     const events = this as unknown as EventEmitter<ProcessEvents>;
     this.processes = new ProcessManager(this.kernel, events, () => this.defaultEnv());
     this.shells = new ShellManager(this.kernel, this, () => this.defaultEnv());
+    if (options.onLimitWarning) this.on("limitWarning", options.onLimitWarning);
     const emit = (event: keyof SessionEvents, payload: unknown) => this.emit(event, payload as never);
     this.sessions =
       sessions instanceof SessionManager
@@ -217,7 +224,7 @@ export class AgentOS extends EventEmitter<AgentOSEvents> {
    * before the first process runs.
    */
   static configureWorkerPool(
-    options: Pick<WorkerPoolOptions, "spares" | "maxIdle" | "resourceLimits">,
+    options: Pick<WorkerPoolOptions, "spares" | "maxIdle" | "resourceLimits" | "nice">,
   ): void {
     configureSharedWorkerPool(options);
   }
@@ -555,7 +562,7 @@ export class AgentOS extends EventEmitter<AgentOSEvents> {
     this.processes.closeStdin(pid);
   }
 
-  waitProcess(pid: number): Promise<{ exitCode: number; signal?: string }> {
+  waitProcess(pid: number): Promise<{ exitCode: number; signal?: string; limit?: LimitCode }> {
     return this.processes.wait(pid);
   }
 

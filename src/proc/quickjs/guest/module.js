@@ -1,0 +1,3 @@
+// node:module
+
+module.exports = require("internal").Module;

@@ -1,0 +1,4 @@
+// node:timers
+
+const internal = require("internal");
+module.exports = { ...internal.timers, promises: require("timers/promises") };
