@@ -7,7 +7,7 @@ import { expect, it } from "vitest";
 const run = promisify(execFile);
 
 it("agentos-vm demo runs a Pi session in a fresh VM and prints the files it created", async () => {
-  const env = { ...process.env, NO_COLOR: "1" };
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1" };
   delete env.ANTHROPIC_API_KEY;
   delete env.OPENAI_API_KEY;
   const cli = join(import.meta.dirname, "..", "src", "cli", "index.ts");
