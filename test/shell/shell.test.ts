@@ -113,8 +113,12 @@ describe("openShell", () => {
   it("resizeShell: processes see the new size", async () => {
     const t = await Terminal.open({ cols: 80, rows: 24 });
     expect(await t.run("winsize")).toContain("size=24x80");
+    expect(await t.run("stty size")).toMatch(/\r\n24 80\r\n/);
     shells.resize(t.id, 132, 43);
     expect(await t.run("winsize")).toContain("size=43x132");
+    // stty and tput (builtins) ask the pty, as on Linux.
+    expect(await t.run("stty size")).toMatch(/\r\n43 132\r\n/);
+    expect(await t.run("tput cols; tput lines")).toMatch(/\r\n132\r\n43\r\n/);
     expect(shells.list().find((s) => s.shellId === t.id)).toMatchObject({ cols: 132, rows: 43 });
     await shells.close(t.id);
   });
@@ -189,6 +193,10 @@ describe("openShell", () => {
     from = t.raw.length;
     t.type("read x; echo got=$x\r");
     await t.waitFor("echo got=$x\r\n", from);
+    // Type once `read` waits in cooked mode: typeahead sent while brush's editor still holds the
+    // terminal in raw mode keeps its raw CR, as on Linux, and a cooked read would not see a line.
+    const until = Date.now() + 5000;
+    while (shells.pty(t.id).raw && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
     t.type("hello there\r");
     expect(await t.prompt(from)).toContain("got=hello there");
     await shells.close(t.id);

@@ -9,6 +9,6 @@ export { type BuiltinProgram, createBuiltinRunner, isBuiltinProgram } from "./pr
 export type { BuiltinJobPayload } from "./runtime.ts";
 
 /** Every builtin program name (the runner's PROGRAMS table). */
-export const BUILTIN_NAMES: readonly string[] = ["grep", "egrep", "fgrep"];
+export const BUILTIN_NAMES: readonly string[] = ["grep", "egrep", "fgrep", "stty", "tput"];
 
 export { builtinMarker } from "../../kernel/programs.ts";

@@ -11,6 +11,7 @@
 import type { JobContext } from "../pool/types.ts";
 import { grepMain } from "./grep.ts";
 import { type BuiltinJobPayload, ExitRequest, Runtime, SysError } from "./runtime.ts";
+import { sttyMain, tputMain } from "./tty-tools.ts";
 
 export type BuiltinMain = (rt: Runtime) => number;
 
@@ -19,6 +20,8 @@ export const PROGRAMS: Readonly<Record<string, BuiltinMain>> = {
   grep: (rt) => grepMain(rt),
   egrep: (rt) => grepMain(rt, "extended"),
   fgrep: (rt) => grepMain(rt, "fixed"),
+  stty: sttyMain,
+  tput: tputMain,
 };
 
 export function runJob(payload: BuiltinJobPayload, { syscall }: JobContext): number {
