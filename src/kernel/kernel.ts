@@ -145,14 +145,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
       const job =
         spec.job !== undefined ? spec.job : spec.parent ? (this.jobs.get(spec.parent) ?? null) : null;
       this.checkProcessLimits(job);
-      const path = await findExecutable(
-        this.vfs,
-        spec.file,
-        envLookup(spec.env, "PATH"),
-        spec.cwd,
-        spec.cred,
-      );
-      const program = await this.loadProgram(path, spec.argv, spec.cred);
+      const program = await this.resolveProgram(spec.file, spec.argv, spec.env, spec.cwd, spec.cred);
       const parent = spec.parent ?? this.init;
       const pid = this.nextPid++;
       const pgroup = spec.pgroup ?? -1;
@@ -247,7 +240,15 @@ export class Kernel extends EventEmitter<KernelEvents> {
     }
   }
 
-  loadProgram(path: string, argv: string[], cred: Credentials): Promise<Program> {
+  /** What running `file` means, as execvp: PATH search (from `env`), permission, format. */
+  async resolveProgram(
+    file: string,
+    argv: string[],
+    env: string[],
+    cwd: string,
+    cred: Credentials,
+  ): Promise<Program> {
+    const path = await findExecutable(this.vfs, file, envLookup(env, "PATH"), cwd, cred);
     return loadProgram(this.vfs, this.sources, path, argv, cred);
   }
 
@@ -273,25 +274,13 @@ export class Kernel extends EventEmitter<KernelEvents> {
     if (!proc.alive) return;
     const next = proc.pendingExec;
     if (next && code !== "terminated") {
+      // EXEC resolved the program already: a missing one failed the call, not the process.
       proc.pendingExec = null;
-      try {
-        const path = await findExecutable(
-          this.vfs,
-          next.file,
-          envLookup(next.env, "PATH"),
-          proc.cwd,
-          proc.cred,
-        );
-        const program = await this.loadProgram(path, next.argv, proc.cred);
-        proc.fds.closeOnExec();
-        proc.argv = next.argv;
-        proc.env = setEnv(next.env, "PWD", proc.cwd);
-        this.startImage(proc, program);
-        return;
-      } catch {
-        this.finish(proc, { exitCode: 127, signal: null });
-        return;
-      }
+      proc.fds.closeOnExec();
+      proc.argv = next.argv;
+      proc.env = setEnv(next.env, "PWD", proc.cwd);
+      this.startImage(proc, next.program);
+      return;
     }
     this.finish(
       proc,

@@ -3,6 +3,7 @@
 import type { Credentials } from "../fs/index.ts";
 import { SIG } from "./abi.ts";
 import type { FdTable } from "./fd-table.ts";
+import type { Program } from "./programs.ts";
 import { WaitQueue } from "./wait-queue.ts";
 
 export type ProcessState = "running" | "zombie" | "reaped";
@@ -51,7 +52,7 @@ export class Process {
   readonly usage: ResourceUsage = { syscalls: 0, bytesRead: 0, bytesWritten: 0 };
   execution: Execution | null = null;
   /** Set by EXEC: the program to run next in this process once the current image stops. */
-  pendingExec: { file: string; argv: string[]; env: string[] } | null = null;
+  pendingExec: { program: Program; argv: string[]; env: string[] } | null = null;
   private abort = new AbortController();
   private readonly exited: Promise<ExitStatus>;
   private resolveExit!: (s: ExitStatus) => void;

@@ -4,10 +4,9 @@ import { Errno } from "../abi.ts";
 import { FileDescription } from "../descriptions.ts";
 import { kerr } from "../errors.ts";
 import type { FdTable } from "../fd-table.ts";
-import { envLookup, type Kernel } from "../kernel.ts";
+import type { Kernel } from "../kernel.ts";
 import { waitOrAbort } from "../pipe.ts";
 import type { Process } from "../process.ts";
-import { findExecutable } from "../programs.ts";
 import type { WaitQueue } from "../wait-queue.ts";
 import { absPath, bytes, type Handler, num, splitNul, str } from "./common.ts";
 
@@ -232,9 +231,9 @@ export const exec: Handler = async (k, p, args) => {
   const argv = splitNul(bytes(args, 1));
   const env = splitNul(bytes(args, 2));
   // Resolve now so a missing program fails the call instead of the process.
-  const path = await findExecutable(k.vfs, file, envLookup(env, "PATH"), p.cwd, p.cred);
-  await k.loadProgram(path, argv, p.cred);
-  p.pendingExec = { file: path, argv: argv.length ? argv : [file], env };
+  const fullArgv = argv.length ? argv : [file];
+  const program = await k.resolveProgram(file, fullArgv, env, p.cwd, p.cred);
+  p.pendingExec = { program, argv: fullArgv, env };
 };
 
 const MASK_BITS = (1n << 64n) - 1n;
