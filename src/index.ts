@@ -52,6 +52,7 @@ export {
   type ProcessLimits,
 } from "./kernel/limits.ts";
 export type { HostCommand, HostCommandContext } from "./kernel/programs.ts";
+export type { NetworkPolicy } from "./net/index.ts";
 export type {
   ExecOptions,
   ExecResult,

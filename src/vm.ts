@@ -47,6 +47,7 @@ import {
 import { Kernel } from "./kernel/kernel.ts";
 import { DEFAULT_FS_LIMITS, type LimitCode, type LimitWarning, type ProcessLimits } from "./kernel/limits.ts";
 import { commandMarker, type HostCommand, hostCommandMarker } from "./kernel/programs.ts";
+import { type NetworkPolicy, setNetworkPolicy, vmFetch } from "./net/index.ts";
 import { BUILTIN_NAMES } from "./proc/builtins/index.ts";
 import {
   type ExecOptions,
@@ -86,6 +87,12 @@ export interface AgentOSOptions {
   software?: CommandSource[];
   /** Environment added to every process's default environment. */
   env?: Record<string, string>;
+  /**
+   * Egress for processes' HTTP clients (`fetch`, `http.request` in `node`): denied by default.
+   * `allow`: host patterns ("api.example.com", "*.example.com", "127.0.0.1:8080", "*"); `headers`:
+   * per-pattern headers the host adds (credentials never enter the VM). See docs/node-compat.md.
+   */
+  network?: NetworkPolicy;
   /** Agent sessions: approval policy, `onPermissionRequest`, timeouts, extra runtimes (docs/agents.md). */
   sessions?: SessionManagerOptions;
 }
@@ -191,6 +198,7 @@ export class AgentOS extends EventEmitter<AgentOSEvents> {
       hostname: HOSTNAME,
       limits: options.limits,
     });
+    setNetworkPolicy(this.kernel, options.network);
     // EventEmitter's event maps are invariant: each manager sees this VM as the emitter of its own events.
     const events = this as unknown as EventEmitter<ProcessEvents>;
     this.processes = new ProcessManager(this.kernel, events, () => this.defaultEnv());
@@ -582,6 +590,12 @@ export class AgentOS extends EventEmitter<AgentOSEvents> {
 
   processTree(): ProcessTreeNode[] {
     return this.processes.tree();
+  }
+
+  /** Send `request` to the server a process in the VM listens on at `port` (e.g. node's http.createServer). */
+  vmFetch(port: number, request: Request): Promise<Response> {
+    this.assertLive();
+    return vmFetch(this.kernel, port, request);
   }
 
   // ------------------------------------------------------------------ interactive shells

@@ -21,10 +21,12 @@ export const Errno = {
   SUCCESS: 0,
   TOOBIG: 1,
   ACCES: 2,
+  ADDRINUSE: 3,
   AGAIN: 6,
   BADF: 8,
   BUSY: 10,
   CHILD: 12,
+  CONNREFUSED: 14,
   EXIST: 20,
   FAULT: 21,
   FBIG: 22,
@@ -224,6 +226,21 @@ export const Sys = {
   TTY_SET_RAW: 92,
   /** (fd) → [cols, rows] */
   TTY_SIZE: 93,
+
+  // ---- network (src/net) ------------------------------------------------------------------
+  /**
+   * (method, url, headers (JSON [[name, value], ...]), body bytes, flags (1 = follow redirects)) →
+   * [fd]: an outbound HTTP(S) request the host performs after the VM's egress policy allows it
+   * (ACCES when it does not; INVAL for a bad URL or protocol). `fd` is the read end of a pipe
+   * carrying one line of JSON (the response head, or {error, code}) then the body until EOF.
+   */
+  HTTP_REQUEST: 100,
+  /** (port (0 = any free)) → [fd, port]: listen on a VM port; fd is readable while requests wait. ADDRINUSE. */
+  NET_LISTEN: 101,
+  /** (fd) → [id, head (JSON {method, url, headers}), body bytes]; AGAIN when none waits. */
+  NET_ACCEPT: 102,
+  /** (id, head (JSON {status, statusText, headers}) or "" when sent already, body chunk, end 0|1) → [] */
+  NET_RESPOND: 103,
 } as const;
 
 export type SysName = keyof typeof Sys;

@@ -656,14 +656,14 @@ export const CASES: NodeCase[] = [
   },
   // ---- misc -------------------------------------------------------------------------------
   {
-    name: "http is a clear stub",
-    js: "try { require('http').createServer() } catch (e) { console.log(e.code, /not yet available in agentos-vm/.test(e.message)) }",
-    stdout: "ERR_AGENTOS_UNSUPPORTED true\n",
+    name: "http server listens on a VM port and closes",
+    js: "const http = require('http'); const s = http.createServer(); s.listen(0, () => { console.log(typeof s.address().port, http.STATUS_CODES[404]); s.close(() => console.log('closed')); })",
+    stdout: "number Not Found\nclosed\n",
   },
   {
-    name: "fetch rejects clearly",
-    js: "fetch('http://x').catch((e) => console.log(e.code))",
-    stdout: "ERR_AGENTOS_UNSUPPORTED\n",
+    name: "fetch is denied by default (egress policy)",
+    js: "fetch('http://example.com/').catch((e) => console.log(e.name, e.cause.code, e.message.includes('example.com:80')))",
+    stdout: "TypeError EACCES true\n",
   },
   {
     name: "querystring and string_decoder",

@@ -64,10 +64,18 @@ export const poll: Handler = async (_k, p, args) => {
     const cancels = list.map((s) =>
       p.fds.has(s.fd) ? p.fds.desc(s.fd).readiness?.once(() => wake.wake()) : undefined,
     );
-    const timer = timeout > 0 ? setTimeout(() => wake.wake(), timeout) : undefined;
-    const deadline = timeout > 0 ? Date.now() + timeout : Number.POSITIVE_INFINITY;
+    // The timer ends the wait: Node may run it a little before `Date.now()` reaches the deadline,
+    // so a deadline check alone could go back to sleep with no timer left.
+    let timedOut = false;
+    const timer =
+      timeout > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            wake.wake();
+          }, timeout)
+        : undefined;
     try {
-      while (events.length === 0 && Date.now() < deadline) {
+      while (events.length === 0 && !timedOut) {
         await new Promise<void>((resolve, reject) => {
           if (p.signal.aborted) return reject(kerr(Errno.INTR));
           const onAbort = () => reject(kerr(Errno.INTR));

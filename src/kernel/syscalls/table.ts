@@ -4,6 +4,7 @@ import { Sys } from "../abi.ts";
 import type { Handler } from "./common.ts";
 import * as fd from "./fd.ts";
 import * as misc from "./misc.ts";
+import * as net from "./net.ts";
 import * as path from "./path.ts";
 import * as proc from "./proc.ts";
 import * as tty from "./tty.ts";
@@ -64,4 +65,8 @@ export const SYSCALLS: Readonly<Record<number, Handler>> = {
   [Sys.TTY_READ]: tty.ttyRead,
   [Sys.TTY_SET_RAW]: tty.ttySetRaw,
   [Sys.TTY_SIZE]: tty.ttySize,
+  [Sys.HTTP_REQUEST]: net.httpRequest,
+  [Sys.NET_LISTEN]: net.netListen,
+  [Sys.NET_ACCEPT]: net.netAccept,
+  [Sys.NET_RESPOND]: net.netRespond,
 };

@@ -47,6 +47,7 @@ export const BUILTIN_MODULES: readonly string[] = [
   "querystring",
   "readline",
   "readline/promises",
+  "repl",
   "stream",
   "stream/promises",
   "string_decoder",

@@ -96,10 +96,12 @@
   const ERRNO = {
     1: ["E2BIG", 7, "argument list too long"],
     2: ["EACCES", 13, "permission denied"],
+    3: ["EADDRINUSE", 98, "address already in use"],
     6: ["EAGAIN", 11, "resource temporarily unavailable"],
     8: ["EBADF", 9, "bad file descriptor"],
     10: ["EBUSY", 16, "resource busy or locked"],
     12: ["ECHILD", 10, "no child processes"],
+    14: ["ECONNREFUSED", 111, "connection refused"],
     20: ["EEXIST", 17, "file already exists"],
     27: ["EINTR", 4, "interrupted system call"],
     28: ["EINVAL", 22, "invalid argument"],
@@ -260,8 +262,6 @@
   const builtinCache = new Map();
   const builtinNames = new Set(info.builtins);
   const UNSUPPORTED = new Set([
-    "http",
-    "https",
     "net",
     "dns",
     "zlib",
@@ -690,10 +690,13 @@
   lazyGlobal("EventTarget", () => requireBuiltin("events")._EventTarget);
   lazyGlobal("Event", () => requireBuiltin("events")._Event);
   lazyGlobal("performance", () => requireBuiltin("perf_hooks").performance);
+  lazyGlobal("fetch", () => requireBuiltin("internal/fetch").fetch);
+  lazyGlobal("Headers", () => requireBuiltin("internal/fetch").Headers);
+  lazyGlobal("Request", () => requireBuiltin("internal/fetch").Request);
+  lazyGlobal("Response", () => requireBuiltin("internal/fetch").Response);
   lazyGlobal("crypto", () => requireBuiltin("crypto").webcrypto);
   lazyGlobal("atob", () => requireBuiltin("buffer").atob);
   lazyGlobal("btoa", () => requireBuiltin("buffer").btoa);
-  globalThis.fetch = () => Promise.reject(unsupported("fetch()"));
 
   // ---- CommonJS ------------------------------------------------------------------------------
   function dirname(p) {
@@ -906,6 +909,10 @@
     return `Uncaught ${shown}`;
   }
   function reportUncaught(err) {
+    if (internal.replActive && !(err && err.code === "ERR_AGENTOS_EXIT")) {
+      internal.replActive(err);
+      return;
+    }
     if (process.listenerCount("uncaughtException") > 0) {
       process.emit("uncaughtException", err, "uncaughtException");
       return;
@@ -1099,8 +1106,22 @@
       }
       return;
     }
+    if (opts.script === null && sys(Sys.ISATTY, 0)[1] === 1) {
+      // A terminal on stdin: the interactive REPL.
+      process.argv = ["/usr/bin/node", ...opts.rest];
+      const m = new Module("<repl>", null);
+      m.filename = `${process.cwd()}/<repl>`;
+      m.paths = nodeModulePaths(process.cwd());
+      Object.assign(globalThis, { require: makeRequire(m), module: m, exports: m.exports });
+      host.write(
+        1,
+        `Welcome to Node.js ${info.version} (agentos-vm, QuickJS).\nType ".help" for more information.\n`,
+      );
+      requireBuiltin("repl").start();
+      return;
+    }
     if (opts.script === null || opts.script === "-") {
-      // Program from stdin (a REPL needs a tty: not yet).
+      // Program from stdin (not a terminal).
       const chunks = [];
       for (;;) {
         const r = sys(Sys.READ, 0, 65536);

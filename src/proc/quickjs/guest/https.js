@@ -1,26 +1,14 @@
-// node:https — not yet available: the networking issue adds servers on VM ports and egress.
+// node:https — the http client for https: URLs (TLS is the host's: it performs the request through
+// the VM's egress policy). Servers are plain HTTP on VM ports, as in node:http.
 
-const internal = require("internal");
-const fail = (what) => () => {
-  throw internal.unsupported(`node:https ${what}`);
-};
+const http = require("http");
+
+class Agent extends http.Agent {}
+
 module.exports = {
-  createServer: fail("createServer()"),
-  request: fail("request()"),
-  get: fail("get()"),
-  Agent: class Agent {},
-  STATUS_CODES: {
-    200: "OK",
-    201: "Created",
-    204: "No Content",
-    301: "Moved Permanently",
-    302: "Found",
-    304: "Not Modified",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    500: "Internal Server Error",
-  },
-  METHODS: ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"],
+  ...http,
+  Agent,
+  globalAgent: new Agent(),
+  request: (...args) => http._makeRequest("https:", args, false),
+  get: (...args) => http._makeRequest("https:", args, true),
 };
