@@ -14,6 +14,7 @@ import type { Kernel, ProgramRunner } from "../kernel/kernel.ts";
 import type { Process } from "../kernel/process.ts";
 import type { Program } from "../kernel/programs.ts";
 import { sharedWorkerPool, type WorkerPool } from "./pool/index.ts";
+import { runPooledImage } from "./pooled-process.ts";
 import { getModule } from "./software/index.ts";
 import { registerWasmJobKind, type WasmJobPayload } from "./wasm/index.ts";
 import { capMemory, WASM_PAGE } from "./wasm/memory-limit.ts";
@@ -62,52 +63,35 @@ export function createWasmRunner(pool: WorkerPool = sharedWorkerPool()): Program
   return {
     start(kernel: Kernel, proc: Process, program: Program) {
       if (program.kind !== "wasm") throw new Error("wasm runner: not a wasm program");
-      let terminated = false;
-      let stop: (() => Promise<void>) | null = null;
-      const done = (async (): Promise<number | "terminated"> => {
-        const memoryLimit = kernel.memoryLimitFor(proc);
-        const module = cappedModuleFor(program, memoryLimit);
-        const worker = await pool.acquire();
-        if (terminated) {
-          worker.release();
-          return "terminated";
-        }
-        const payload: WasmJobPayload = {
-          module,
-          abi: program.abi,
-          argv: program.argv,
-          env: proc.env,
-          pid: proc.pid,
-          trueDeviceTypes: SHELLS.has(program.name),
-        };
-        if (Number.isFinite(memoryLimit)) payload.memoryLimit = memoryLimit;
-        const handle = worker.run({ kind: "wasm", payload }, kernel.handlerFor(proc));
-        stop = () => handle.terminate();
-        const exit = await handle.exit;
-        if (exit.type === "exit") {
-          if (exit.code >= MEMORY_LIMIT_EXIT && proc.alive) {
-            kernel.limitExceeded(proc, "LIMIT_MEMORY", memoryLimit, memoryLimit);
-            return "terminated";
-          }
-          return exit.code;
-        }
-        if (exit.type === "error") {
-          if ((exit.error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY" && proc.alive) {
-            kernel.limitExceeded(proc, "LIMIT_MEMORY", memoryLimit, memoryLimit);
-            return "terminated";
-          }
-          console.error(`agentos-vm: ${program.name} (pid ${proc.pid}) crashed:`, exit.error);
-          return 134;
-        }
-        return "terminated";
-      })();
-      return {
-        done,
-        terminate() {
-          terminated = true;
-          void stop?.();
-        },
+      const memoryLimit = kernel.memoryLimitFor(proc);
+      const module = cappedModuleFor(program, memoryLimit);
+      const overLimit = () => {
+        kernel.limitExceeded(proc, "LIMIT_MEMORY", memoryLimit, memoryLimit);
+        return "terminated" as const;
       };
+      return runPooledImage(pool, kernel, proc, {
+        kind: "wasm",
+        label: program.name,
+        payload: () => {
+          const payload: WasmJobPayload = {
+            module,
+            abi: program.abi,
+            argv: program.argv,
+            env: proc.env,
+            pid: proc.pid,
+            trueDeviceTypes: SHELLS.has(program.name),
+          };
+          if (Number.isFinite(memoryLimit)) payload.memoryLimit = memoryLimit;
+          return payload;
+        },
+        interpret: (exit) => {
+          if (!proc.alive) return undefined;
+          if (exit.type === "exit" && exit.code >= MEMORY_LIMIT_EXIT) return overLimit();
+          const code = exit.type === "error" ? (exit.error as { code?: string }).code : undefined;
+          if (code === "ERR_WORKER_OUT_OF_MEMORY") return overLimit();
+          return undefined;
+        },
+      });
     },
   };
 }

