@@ -414,6 +414,8 @@ class NodeHost {
           version: NODE_VERSION,
           builtins: BUILTIN_MODULES,
           memoryLimit: this.memoryLimit,
+          // The syscall ABI comes from abi.ts, so the guest runtime keeps no copy of its own.
+          abi: { sys: Sys, o: O, atFdcwd: AT_FDCWD },
         }),
       ),
     );

@@ -34,64 +34,10 @@
   }
 
   // ---- syscalls ----------------------------------------------------------------------------
-  const Sys = {
-    READ: 1,
-    WRITE: 2,
-    PREAD: 3,
-    PWRITE: 4,
-    SEEK: 5,
-    CLOSE: 6,
-    FSTAT: 7,
-    FDSTAT: 8,
-    FTRUNCATE: 10,
-    FUTIMES: 11,
-    READDIR: 12,
-    ISATTY: 13,
-    DUP: 14,
-    DUP2: 15,
-    SET_CLOEXEC: 16,
-    PIPE: 17,
-    FSYNC: 18,
-    OPEN: 30,
-    STAT: 31,
-    MKDIR: 32,
-    RMDIR: 33,
-    UNLINK: 34,
-    RENAME: 35,
-    LINK: 36,
-    SYMLINK: 37,
-    READLINK: 38,
-    CHMOD: 39,
-    CHOWN: 40,
-    UTIMES: 41,
-    ACCESS: 42,
-    CHDIR: 43,
-    GETCWD: 44,
-    REALPATH: 45,
-    SPAWN: 60,
-    WAITPID: 61,
-    KILL: 62,
-    GETPID: 63,
-    UMASK: 64,
-    SLEEP: 65,
-    EXIT: 66,
-    GETIDS: 80,
-    HOSTNAME: 82,
-    POLL: 90,
-    TTY_SIZE: 93,
-  };
-  const O = {
-    READ: 1,
-    WRITE: 2,
-    APPEND: 4,
-    CREATE: 8,
-    EXCL: 16,
-    TRUNC: 32,
-    DIRECTORY: 64,
-    NOFOLLOW: 128,
-    CLOEXEC: 512,
-  };
-  const AT_FDCWD = -100;
+  // Syscall numbers and open flags: src/kernel/abi.ts, handed over by the host.
+  const Sys = info.abi.sys;
+  const O = info.abi.o;
+  const AT_FDCWD = info.abi.atFdcwd;
   // WASI errno → [Node code, Linux errno, description]
   const ERRNO = {
     1: ["E2BIG", 7, "argument list too long"],
